@@ -1,0 +1,146 @@
+import { expect, test } from '../fixtures';
+
+test.describe('playing on one screen', () => {
+  test('two players click their way to a win for X, with the line highlighted', async ({ board }) => {
+    await board.open();
+    await board.play(0, 3, 1, 4);
+    await expect(board.status).toHaveText("Player X's Turn");
+    await board.play(2);
+    await expect(board.status).toHaveText('Player X Wins!');
+    for (const index of [0, 1, 2]) await expect(board.cell(index)).toHaveAccessibleName(/winning line$/);
+    await expect(board.cell(3)).not.toHaveAccessibleName(/winning line/);
+    // The game is over: an empty cell takes no move.
+    await board.cell(8).click({ force: true });
+    await expect(board.cell(8)).toHaveAccessibleName('row 3, column 3, empty');
+  });
+
+  test('a full board without a line is a draw', async ({ board }) => {
+    await board.open();
+    await board.play(0, 1, 2, 4, 3, 5, 7, 6, 8);
+    await expect(board.status).toHaveText("It's a Draw!");
+    await expect.poll(() => board.cells()).toEqual(['X', 'O', 'X', 'X', 'O', 'O', 'O', 'X', 'X']);
+  });
+
+  test('reset starts over', async ({ board }) => {
+    await board.open();
+    await board.play(4, 0);
+    await board.reset.click();
+    await expect(board.status).toHaveText("Player X's Turn");
+    await expect.poll(() => board.marks()).toBe(0);
+  });
+
+  test('a whole game with the keyboard only', async ({ board, page }) => {
+    await board.open();
+    // Into the board: skip link, logo, two nav links, then the board's one tabbable cell.
+    const centre = board.cell(4);
+    for (let i = 0; i < 10 && !(await centre.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(centre).toBeFocused();
+    await page.keyboard.press('Enter'); // X centre
+    await expect(centre).toHaveAccessibleName('row 2, column 2, X');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowLeft');
+    await expect(board.cell(0)).toBeFocused();
+    await page.keyboard.press('Space'); // O top left
+    await expect(board.cell(0)).toHaveAccessibleName('row 1, column 1, O');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter'); // X top middle
+    await expect(board.cell(1)).toHaveAccessibleName('row 1, column 2, X');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowLeft');
+    await expect(board.cell(6)).toBeFocused();
+    await page.keyboard.press('Enter'); // O bottom left
+    await expect(board.cell(6)).toHaveAccessibleName('row 3, column 1, O');
+    await page.keyboard.press('ArrowRight');
+    await expect(board.cell(7)).toBeFocused();
+    await page.keyboard.press('Space'); // X bottom middle: 1-4-7
+    await expect(board.status).toHaveText('Player X Wins!');
+    // The focused cell shows a visible focus ring.
+    const ring = await board.cell(7).evaluate((el) => getComputedStyle(el).boxShadow);
+    expect(ring).not.toBe('none');
+  });
+
+  test('a reload keeps the board', async ({ board, page }) => {
+    await board.open();
+    await board.play(4, 0, 8);
+    await page.reload();
+    await expect(board.status).toHaveText("Player O's Turn");
+    await expect.poll(() => board.cells()).toEqual(['O', '', '', '', 'X', '', '', '', 'X']);
+  });
+
+  test('two browsers keep separate boards', async ({ browser }) => {
+    const [one, two] = await Promise.all([browser.newContext(), browser.newContext()]);
+    const { LocalBoard } = await import('../fixtures');
+    const alice = new LocalBoard(await one.newPage());
+    const bob = new LocalBoard(await two.newPage());
+    await alice.open();
+    await bob.open();
+    await alice.play(0);
+    await bob.play(8, 4);
+    await alice.page.reload();
+    await bob.page.reload();
+    await expect(alice.status).toHaveText("Player O's Turn");
+    await expect.poll(() => alice.cells()).toEqual(['X', '', '', '', '', '', '', '', '']);
+    await expect.poll(() => bob.cells()).toEqual(['', '', '', '', 'O', '', '', '', 'X']);
+    await Promise.all([one.close(), two.close()]);
+  });
+});
+
+test.describe('against the computer', () => {
+  test('the perfect computer never loses: the game ends in a draw or its win', async ({ board }) => {
+    await board.open();
+    await board.chooseComputer('Perfect', 'X (first)');
+    await expect(board.page.getByText('You play X against the perfect computer.')).toBeVisible();
+    for (let turn = 0; turn < 5; turn++) {
+      const status = await board.status.textContent();
+      if (status !== "Player X's Turn") break;
+      const empty = (await board.cells()).indexOf('');
+      const before = await board.marks();
+      await board.cell(empty).click();
+      // The computer's reply arrives in the same response: two new marks, or one that ends it.
+      await expect.poll(async () => (await board.marks()) - before).toBeGreaterThanOrEqual(1);
+      await expect(board.status).not.toHaveText("Player O's Turn");
+    }
+    await expect(board.status).toHaveText(/Player O Wins!|It's a Draw!/);
+  });
+
+  test('the computer opens when the human plays O, and a reload keeps the mode', async ({ board, page }) => {
+    await board.open();
+    await board.chooseComputer('Easy', 'O (second)');
+    await expect(board.status).toHaveText("Player O's Turn");
+    await expect.poll(() => board.marks()).toBe(1);
+    await page.reload();
+    await expect(page.getByText('You play O against the easy computer.')).toBeVisible();
+    await expect(page.getByLabel('Level')).toHaveValue('easy');
+  });
+});
+
+test.describe('errors and double clicks', () => {
+  test('a network failure shows a message in the page, and the next move works', async ({ board, page }) => {
+    await board.open();
+    await page.route('**/move', (route) => route.abort('connectionreset'));
+    await board.cell(4).click();
+    await expect(board.error).toContainText('Could not reach the server');
+    await page.unroute('**/move');
+    await board.play(4);
+    await expect(board.status).toHaveText("Player O's Turn");
+  });
+
+  test('a second click while a move is pending sends no second request', async ({ board, page }) => {
+    await board.open();
+    let moves = 0;
+    await page.route('**/move', async (route) => {
+      moves++;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await route.continue();
+    });
+    await board.cell(0).click();
+    await board.cell(1).click({ force: true });
+    await board.reset.click({ force: true, timeout: 1000 }).catch(() => {});
+    await expect(board.cell(0)).toHaveAccessibleName('row 1, column 1, X');
+    expect(moves).toBe(1);
+    await expect(board.status).toHaveText("Player O's Turn");
+  });
+});

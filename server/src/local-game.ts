@@ -1,0 +1,89 @@
+import {
+  applyMove,
+  type Board,
+  type Cell,
+  type ClassicGame,
+  computerMove,
+  type IllegalMoveReason,
+  isReachable,
+  type LocalSettings,
+  LocalSettingsSchema,
+  newBoard,
+  outcome,
+  type Random,
+  turnOf,
+} from '@ttt/shared';
+import * as z from 'zod/mini';
+
+/** The local game as kept in the session cookie: the board as 9 characters, plus settings. */
+const StoredLocalGameSchema = z.object({
+  board: z.string().check(z.regex(/^[XO-]{9}$/)),
+  settings: LocalSettingsSchema,
+});
+export type StoredLocalGame = z.infer<typeof StoredLocalGameSchema>;
+
+export interface LocalGameState {
+  board: Board;
+  settings: LocalSettings;
+}
+
+export const TWO_PLAYER: LocalSettings = { mode: 'two-player', level: 'perfect', human: 'X' };
+
+export function encode(state: LocalGameState): StoredLocalGame {
+  return { board: state.board.map((cell) => cell || '-').join(''), settings: state.settings };
+}
+
+/** Anything that is not a game a real sequence of moves could produce starts a fresh game. */
+export function decode(stored: unknown): LocalGameState | null {
+  const parsed = StoredLocalGameSchema.safeParse(stored);
+  if (!parsed.success) return null;
+  const board = parsed.data.board.split('').map((c) => (c === '-' ? '' : c) as Cell);
+  if (!isReachable(board)) return null;
+  return { board, settings: parsed.data.settings };
+}
+
+export function toClassic(board: Board): ClassicGame {
+  const result = outcome(board);
+  return {
+    board: [...board],
+    current_player: turnOf(board),
+    winner: result.status === 'won' ? result.winner : result.status === 'draw' ? 'Draw' : null,
+    game_over: result.status !== 'playing',
+  };
+}
+
+function isComputersTurn(state: LocalGameState): boolean {
+  return (
+    state.settings.mode === 'computer' &&
+    outcome(state.board).status === 'playing' &&
+    turnOf(state.board) !== state.settings.human
+  );
+}
+
+/** Lets the computer play while it is its turn (at most once in practice). */
+function computerReplies(state: LocalGameState, random: Random): LocalGameState {
+  let board = state.board;
+  while (isComputersTurn({ ...state, board })) {
+    const reply = applyMove(board, computerMove(board, state.settings.level, random));
+    if (!reply.ok) throw new Error(`computer chose an illegal move: ${reply.reason}`);
+    board = reply.board;
+  }
+  return { ...state, board };
+}
+
+/** A new game; when the computer plays X it opens at once. */
+export function startLocalGame(settings: LocalSettings, random: Random): LocalGameState {
+  return computerReplies({ board: newBoard(), settings }, random);
+}
+
+export type LocalMoveResult =
+  | { ok: true; state: LocalGameState }
+  | { ok: false; reason: IllegalMoveReason | 'not-your-turn' };
+
+/** The human's move and, against the computer, its reply in the same step. */
+export function playLocalMove(state: LocalGameState, index: number, random: Random): LocalMoveResult {
+  if (isComputersTurn(state)) return { ok: false, reason: 'not-your-turn' };
+  const move = applyMove(state.board, index);
+  if (!move.ok) return move;
+  return { ok: true, state: computerReplies({ ...state, board: move.board }, random) };
+}

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const children: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** The real process, from source: `node --import tsx server/src/main.ts`. */
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', main], {
+    cwd: root,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, exited, output: () => output };
+}
+
+async function waitForHealth(port: number, timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) return;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the server did not become healthy');
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('the server process', () => {
+  it('refuses to start on a bad setting and names the variable', async () => {
+    const server = start({ PORT: 'eighty' });
+    const [code] = await server.exited;
+    expect(code).toBe(1);
+    expect(server.output()).toContain('PORT: must be a whole number');
+  });
+
+  it('warns without SESSION_SECRET, logs JSON, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const server = start({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    await waitForHealth(port);
+    const lines = server
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.some((line) => line.level === 40 && /SESSION_SECRET is not set/.test(line.msg))).toBe(true);
+    server.child.kill('SIGTERM');
+    const [code] = await server.exited;
+    expect(code).toBe(0);
+    expect(server.output()).toContain('"msg":"stopped"');
+  });
+
+  it('stops on SIGINT too, and does not warn when SESSION_SECRET is set', async () => {
+    const port = await freePort();
+    const server = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: 'x'.repeat(40) });
+    await waitForHealth(port);
+    expect(server.output()).not.toContain('SESSION_SECRET is not set');
+    server.child.kill('SIGINT');
+    const [code] = await server.exited;
+    expect(code).toBe(0);
+  });
+});

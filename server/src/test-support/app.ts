@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { type AppOptions, buildApp } from '../app.js';
+import { type Config, loadConfig } from '../config.js';
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
+/** A built client stand-in: just enough of index.html to tell it apart. */
+export function fakeClientDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ttt-client-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>tic-tac-toe test page</title>');
+  return dir;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ SESSION_SECRET: TEST_SECRET }), clientDir: fakeClientDir(), ...overrides };
+}
+
+export async function testApp(options: Omit<Partial<AppOptions>, 'config'> & { config?: Partial<Config> } = {}) {
+  return buildApp({ ...options, config: testConfig(options.config) });
+}
+
+/** One browser: carries its session cookie from answer to request, like a real one. */
+export class Browser {
+  cookie: string | undefined;
+  constructor(private readonly app: FastifyInstance) {}
+
+  async request(options: InjectOptions): Promise<LightMyRequestResponse> {
+    const headers = { ...(options.headers ?? {}) } as Record<string, string>;
+    if (this.cookie && !('cookie' in headers)) headers.cookie = this.cookie;
+    const response = await this.app.inject({ ...options, headers });
+    const setCookie = response.headers['set-cookie'];
+    for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
+      const pair = line.split(';')[0] ?? '';
+      const [name, value] = pair.split('=');
+      if (name === 'ttt_session') this.cookie = value ? pair : undefined;
+    }
+    return response;
+  }
+
+  get(url: string, headers: Record<string, string> = {}) {
+    return this.request({ method: 'GET', url, headers });
+  }
+
+  post(url: string, payload?: unknown, headers: Record<string, string> = {}) {
+    return this.request({
+      method: 'POST',
+      url,
+      ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }),
+      headers,
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import * as z from 'zod/mini';
+import { BoardSchema, CellIndexSchema, LevelSchema, MarkSchema } from './schemas.js';
+
+/**
+ * The classic local-game API (`POST /move`, `POST /reset`, `GET /state`). Existing clients
+ * depend on this exact shape, so it never gains or loses a field.
+ */
+export const ClassicGameSchema = z.object({
+  board: BoardSchema,
+  current_player: MarkSchema,
+  winner: z.nullable(z.enum(['X', 'O', 'Draw'])),
+  game_over: z.boolean(),
+});
+export type ClassicGame = z.infer<typeof ClassicGameSchema>;
+
+export const MoveRequestSchema = z.object({ index: CellIndexSchema });
+export type MoveRequest = z.infer<typeof MoveRequestSchema>;
+
+/** Who plays the local board: two people taking turns, or one person against the computer. */
+export const LocalSettingsSchema = z.object({
+  mode: z._default(z.enum(['two-player', 'computer']), 'two-player'),
+  level: z._default(LevelSchema, 'perfect'),
+  human: z._default(MarkSchema, 'X'),
+});
+export type LocalSettings = z.infer<typeof LocalSettingsSchema>;
+
+/** `POST /reset` takes no body (classic two-player game) or settings. */
+export const ResetRequestSchema = z.optional(z.nullable(LocalSettingsSchema));
+export type ResetRequest = z.input<typeof ResetRequestSchema>;
+
+/** `GET /api/local`: the classic game plus the settings, so a reloaded page can redraw. */
+export const LocalGameSchema = z.object({
+  game: ClassicGameSchema,
+  settings: LocalSettingsSchema,
+});
+export type LocalGame = z.infer<typeof LocalGameSchema>;
+
+export const HealthSchema = z.object({ status: z.literal('ok') });

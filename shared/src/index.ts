@@ -1,0 +1,4 @@
+export * from './board.js';
+export * from './classic-api.js';
+export * from './computer.js';
+export * from './schemas.js';

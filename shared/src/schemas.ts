@@ -1,0 +1,22 @@
+import * as z from 'zod/mini';
+
+/** Building blocks used by every API schema. */
+export const MarkSchema = z.enum(['X', 'O']);
+export const CellSchema = z.enum(['X', 'O', '']);
+export const BoardSchema = z.array(CellSchema).check(z.length(9));
+export const CellIndexSchema = z.int().check(z.gte(0), z.lte(8));
+export const LineSchema = z.tuple([CellIndexSchema, CellIndexSchema, CellIndexSchema]);
+export const LevelSchema = z.enum(['easy', 'medium', 'perfect']);
+
+/** The one error body of the whole API; `error` stays a plain string for old clients. */
+export const IssueSchema = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+export const ErrorBodySchema = z.object({
+  error: z.string(),
+  code: z.string(),
+  issues: z.optional(z.array(IssueSchema)),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+export type Issue = z.infer<typeof IssueSchema>;
