@@ -1,23 +1,46 @@
+import swagger from '@fastify/swagger';
 import type { Random } from '@ttt/shared';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import type { Config } from './config.js';
 import { registerErrorHandler } from './errors.js';
+import { Accounts } from './online/accounts.js';
+import { type ChangeFeed, LocalChangeFeed } from './online/change-feed.js';
+import { Games } from './online/games.js';
 import client from './plugins/client.js';
+import live from './plugins/live.js';
 import security from './plugins/security.js';
 import session from './plugins/session.js';
 import classicRoutes from './routes/classic.js';
+import gameRoutes from './routes/games.js';
 import healthRoutes from './routes/health.js';
+import lobbyRoutes from './routes/lobby.js';
+import sessionRoutes from './routes/session.js';
+import { MemoryStore } from './storage/memory.js';
+import type { Store } from './storage/types.js';
 
 z.config(en());
 
 export interface AppOptions {
   config: Config;
+  /** Where players and games live; in memory unless given. Closed with the app. */
+  store?: Store;
+  /** Where game changes are announced; in-process unless given. Closed with the app. */
+  feed?: ChangeFeed;
   /** Randomness for the computer player; seed it in tests to make games repeatable. */
   random?: Random;
+  /** The clock for timestamps and sign-in throttling. */
+  now?: () => Date;
   logger?: FastifyServerOptions['logger'];
+  /** Heartbeat of live streams (ms). */
+  heartbeatMs?: number;
 }
 
 /** Small bodies only: the largest request is a sign-in form. */
@@ -26,6 +49,10 @@ const BODY_LIMIT = 8 * 1024;
 /** Builds the whole app, ready for `inject` or `listen`; never listens itself. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const store = options.store ?? new MemoryStore();
+  const feed = options.feed ?? new LocalChangeFeed();
+  const now = options.now ?? (() => new Date());
+
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
@@ -49,10 +76,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return defaultJsonParser(request, text, done);
   });
 
+  app.addHook('onClose', async () => {
+    await feed.close();
+    await store.close();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Tic-tac-toe',
+        version: '1.0.0',
+        description: 'The classic /move API and online play under /api.',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
   await app.register(security);
   await app.register(session, { secret: config.sessionSecret, previousSecret: config.sessionSecretPrevious });
+  await app.register(live, options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {});
+
+  const games = new Games(store, feed, now);
   await app.register(healthRoutes);
   await app.register(classicRoutes, { random: options.random ?? Math.random });
+  await app.register(sessionRoutes, { accounts: new Accounts(store, now) });
+  await app.register(gameRoutes, { games, feed });
+  await app.register(lobbyRoutes, { games, feed });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(client, { root: config.clientDir });
 
   await app.ready();

@@ -20,8 +20,8 @@ export class BadRequestError extends AppError {
   }
 }
 export class UnauthorizedError extends AppError {
-  constructor(message = 'Sign in first') {
-    super(401, 'auth/signed-out', message);
+  constructor(message = 'Sign in first', code = 'auth/signed-out') {
+    super(401, code, message);
   }
 }
 export class ForbiddenError extends AppError {

@@ -1,4 +1,5 @@
 export * from './board.js';
 export * from './classic-api.js';
 export * from './computer.js';
+export * from './online-api.js';
 export * from './schemas.js';

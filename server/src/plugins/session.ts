@@ -8,8 +8,8 @@ declare module '@fastify/secure-session' {
   interface SessionData {
     /** The local (one-screen or computer) game; see local-game.ts. */
     local: unknown;
-    /** The signed-in player of online play. */
-    playerId: string;
+    /** The signed-in player of online play: `{ id, name }`. */
+    player: unknown;
   }
 }
 

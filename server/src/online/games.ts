@@ -1,0 +1,325 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  applyMove,
+  type CreateGameRequest,
+  type GameList,
+  type GameStatus,
+  newBoard,
+  opponentOf,
+  type Player,
+  type WinLossRecord,
+} from '@ttt/shared';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { AlreadyExistsError, StaleGameError } from '../storage/errors.js';
+import { turnPlayerId } from '../storage/keys.js';
+import type { GameRecord, GameSummaryRecord, Page, Store } from '../storage/types.js';
+import type { ChangeFeed } from './change-feed.js';
+import { addToRecord, markOf } from './views.js';
+
+export const PAGE_SIZE = 20;
+
+/** Random, unguessable ids: 128 bits, URL-safe, 22 characters. */
+export const newGameId = () => randomBytes(16).toString('base64url');
+const newInviteToken = () => randomBytes(32).toString('base64url');
+
+/** A rematch's id follows from the game it rematches, so two rematch clicks make one game. */
+export function rematchIdOf(gameId: string): string {
+  return createHash('sha256').update(`${gameId}:rematch`).digest().subarray(0, 16).toString('base64url');
+}
+
+const NOT_PENDING: Record<Exclude<GameStatus, 'pending'>, { code: string; message: string }> = {
+  playing: { code: 'game/already-accepted', message: 'This invitation was already accepted' },
+  finished: { code: 'game/already-accepted', message: 'This invitation was already accepted, and the game is over' },
+  declined: { code: 'game/declined', message: 'This invitation was declined' },
+  cancelled: { code: 'game/cancelled', message: 'This invitation was cancelled' },
+};
+
+/** Keeps the latest game this instance read or wrote, so a move usually needs no read first. */
+class RecentGames {
+  private readonly games = new Map<string, GameRecord>();
+  constructor(private readonly capacity = 10_000) {}
+
+  get(id: string): GameRecord | undefined {
+    return this.games.get(id);
+  }
+
+  remember(game: GameRecord) {
+    const known = this.games.get(game.id);
+    if (known && known.version > game.version) return;
+    this.games.delete(game.id);
+    this.games.set(game.id, game);
+    if (this.games.size > this.capacity) {
+      const oldest = this.games.keys().next().value;
+      if (oldest !== undefined) this.games.delete(oldest);
+    }
+  }
+}
+
+/**
+ * Online games: invitations, moves, resignations and rematches. The rules come from shared/;
+ * every write is conditional on the version it was computed from, and every change is
+ * published to the change feed.
+ */
+export class Games {
+  private readonly recent = new RecentGames();
+
+  constructor(
+    private readonly store: Store,
+    private readonly feed: ChangeFeed,
+    private readonly now: () => Date,
+  ) {}
+
+  async get(id: string): Promise<GameRecord> {
+    const game = await this.store.getGame(id);
+    if (!game) throw new NotFoundError('game/not-found', 'There is no game at this address');
+    this.recent.remember(game);
+    return game;
+  }
+
+  async create(host: Player, request: CreateGameRequest): Promise<GameRecord> {
+    const at = this.now().toISOString();
+    const base = {
+      id: newGameId(),
+      version: 1,
+      status: 'pending' as const,
+      hostId: host.id,
+      hostName: host.name,
+      // As in the tutorial: the invitee plays X and moves first.
+      hostMark: 'O' as const,
+      board: [...newBoard()],
+      moves: [],
+      result: null,
+      createdAt: at,
+      updatedAt: at,
+      finishedAt: null,
+      rematchOf: null,
+      rematchId: null,
+    };
+    let game: GameRecord;
+    if ('opponent' in request) {
+      const opponentId = request.opponent.toLowerCase();
+      if (opponentId === host.id)
+        throw new BadRequestError('game/self-invite', "You can't invite yourself; invite another player");
+      const opponent = await this.store.getPlayer(opponentId);
+      if (!opponent) {
+        throw new NotFoundError(
+          'player/not-found',
+          `No player is called ${request.opponent}. Check the name, or invite by link.`,
+        );
+      }
+      game = { ...base, invite: 'name', inviteToken: null, opponentId: opponent.id, opponentName: opponent.name };
+    } else {
+      game = { ...base, invite: 'link', inviteToken: newInviteToken(), opponentId: null, opponentName: null };
+    }
+    await this.store.createGame(game);
+    return this.changed(game);
+  }
+
+  async accept(player: Player, id: string, token: string | undefined): Promise<GameRecord> {
+    const game = await this.get(id);
+    if (game.invite === 'name') {
+      if (player.id !== game.opponentId) {
+        throw new ForbiddenError('game/not-invitee', 'Only the invited player can accept this invitation');
+      }
+    } else {
+      if (player.id === game.hostId) {
+        throw new ForbiddenError('game/own-invitation', 'This is your own invitation; send the link to your opponent');
+      }
+      if (game.status === 'pending' && !sameSecret(token, game.inviteToken)) {
+        throw new ForbiddenError('game/bad-invite-link', 'This invitation link is not valid; ask for a new one');
+      }
+    }
+    this.expectPending(game);
+    return this.update(game, {
+      status: 'playing',
+      opponentId: player.id,
+      opponentName: player.name,
+      inviteToken: null,
+    });
+  }
+
+  async decline(player: Player, id: string): Promise<GameRecord> {
+    const game = await this.get(id);
+    if (game.invite === 'link' || player.id !== game.opponentId) {
+      throw new ForbiddenError('game/not-invitee', 'Only the invited player can decline this invitation');
+    }
+    this.expectPending(game);
+    return this.update(game, { status: 'declined' });
+  }
+
+  async cancel(player: Player, id: string): Promise<GameRecord> {
+    const game = await this.get(id);
+    if (player.id !== game.hostId) {
+      throw new ForbiddenError('game/not-host', 'Only the player who sent this invitation can cancel it');
+    }
+    this.expectPending(game);
+    return this.update(game, { status: 'cancelled', inviteToken: null });
+  }
+
+  async move(player: Player, id: string, cell: number, version: number | undefined): Promise<GameRecord> {
+    // The game at the version the player saw is immutable: when this instance has it, the
+    // conditional write alone decides, in one request.
+    const cached = this.recent.get(id);
+    const game = version !== undefined && cached?.version === version ? cached : await this.get(id);
+    const mark = markOf(game, player.id);
+    if (!mark) throw new ForbiddenError('game/not-a-player', 'You are watching this game; only its players can move');
+    if (game.status === 'finished') throw new ConflictError('game/over', 'The game is over');
+    if (game.status !== 'playing') throw new ConflictError('game/not-started', 'The game has not started');
+    if (version !== undefined && version !== game.version) {
+      throw new StaleGameError('The board changed since you saw it; here is the latest');
+    }
+    if (turnPlayerId(game) !== player.id) throw new ConflictError('move/not-your-turn', "It's not your turn");
+    const result = applyMove(game.board, cell);
+    if (!result.ok) {
+      throw result.reason === 'cell-taken'
+        ? new ConflictError('move/cell-taken', 'That cell is already taken')
+        : new ConflictError('game/over', 'The game is over');
+    }
+    const at = this.now().toISOString();
+    const outcome = result.outcome;
+    const next: GameRecord = {
+      ...game,
+      version: game.version + 1,
+      board: [...result.board],
+      moves: [...game.moves, cell],
+      updatedAt: at,
+      ...(outcome.status === 'won'
+        ? {
+            status: 'finished',
+            result: { winner: outcome.winner, reason: 'line', line: [...outcome.line] },
+            finishedAt: at,
+          }
+        : outcome.status === 'draw'
+          ? { status: 'finished', result: { winner: null, reason: 'draw', line: null }, finishedAt: at }
+          : {}),
+    } as GameRecord;
+    try {
+      await this.store.recordMove({ gameId: id, expectedVersion: game.version, playerId: player.id, mark, cell, next });
+    } catch (error) {
+      if (error instanceof StaleGameError) {
+        throw new StaleGameError('Another move was made at the same moment; here is the latest board');
+      }
+      throw error;
+    }
+    return this.changed(next);
+  }
+
+  async resign(player: Player, id: string): Promise<GameRecord> {
+    const game = await this.get(id);
+    const mark = markOf(game, player.id);
+    if (!mark) throw new ForbiddenError('game/not-a-player', 'Only the players can resign');
+    if (game.status !== 'playing')
+      throw new ConflictError('game/not-playing', 'Only a game in progress can be resigned');
+    const at = this.now().toISOString();
+    return this.update(game, {
+      status: 'finished',
+      result: { winner: opponentOf(mark), reason: 'resign', line: null },
+      finishedAt: at,
+    });
+  }
+
+  /** A new invitation to the same opponent, marks swapped; one per finished game. */
+  async rematch(player: Player, id: string): Promise<GameRecord> {
+    const game = await this.get(id);
+    const mark = markOf(game, player.id);
+    if (!mark || !game.opponentId || !game.opponentName) {
+      throw new ForbiddenError('game/not-a-player', 'Only the players can ask for a rematch');
+    }
+    if (game.status !== 'finished')
+      throw new ConflictError('game/not-finished', 'A rematch can follow only a finished game');
+    if (game.rematchId) throw new ConflictError('game/rematch-exists', 'A rematch was already offered for this game');
+    const opponent =
+      player.id === game.hostId
+        ? { id: game.opponentId, name: game.opponentName }
+        : { id: game.hostId, name: game.hostName };
+    const at = this.now().toISOString();
+    const rematch: GameRecord = {
+      id: rematchIdOf(game.id),
+      version: 1,
+      status: 'pending',
+      invite: 'name',
+      inviteToken: null,
+      hostId: player.id,
+      hostName: player.name,
+      opponentId: opponent.id,
+      opponentName: opponent.name,
+      hostMark: opponentOf(mark),
+      board: [...newBoard()],
+      moves: [],
+      result: null,
+      createdAt: at,
+      updatedAt: at,
+      finishedAt: null,
+      rematchOf: game.id,
+      rematchId: null,
+    };
+    try {
+      await this.store.createGame(rematch);
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) {
+        throw new ConflictError('game/rematch-exists', 'A rematch was already offered for this game');
+      }
+      throw error;
+    }
+    this.changed(rematch);
+    await this.linkRematch(game, rematch.id);
+    return rematch;
+  }
+
+  async list(playerId: string, list: GameList, cursor?: string, limit = PAGE_SIZE): Promise<Page<GameSummaryRecord>> {
+    return this.store.listGames({ playerId, list, limit, cursor });
+  }
+
+  /** Wins, losses and draws, counted from the player's finished games. */
+  async record(playerId: string): Promise<WinLossRecord> {
+    let record: WinLossRecord = { wins: 0, losses: 0, draws: 0 };
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.listGames({ playerId, list: 'finished', limit: 100, cursor });
+      for (const game of page.items) record = addToRecord(record, game, playerId);
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    return record;
+  }
+
+  private expectPending(game: GameRecord) {
+    if (game.status !== 'pending') {
+      const { code, message } = NOT_PENDING[game.status];
+      throw new ConflictError(code, message);
+    }
+  }
+
+  private async update(game: GameRecord, changes: Partial<GameRecord>): Promise<GameRecord> {
+    const next: GameRecord = { ...game, ...changes, version: game.version + 1, updatedAt: this.now().toISOString() };
+    await this.store.updateGame(next, { version: game.version, status: game.status });
+    return this.changed(next);
+  }
+
+  /** Points the finished game at its rematch, so its page offers to open it. */
+  private async linkRematch(game: GameRecord, rematchId: string) {
+    let current = game;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.update(current, { rematchId });
+        return;
+      } catch (error) {
+        if (!(error instanceof StaleGameError)) throw error;
+        current = await this.get(game.id);
+        if (current.rematchId) return;
+      }
+    }
+  }
+
+  private changed(game: GameRecord): GameRecord {
+    this.recent.remember(game);
+    this.feed.publish(game);
+    return game;
+  }
+}
+
+function sameSecret(given: string | undefined, expected: string | null): boolean {
+  if (!given || !expected) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,194 @@
+import {
+  AcceptRequestSchema,
+  CreateGameRequestSchema,
+  GameListQuerySchema,
+  GamePageSchema,
+  GameParamsSchema,
+  GameViewSchema,
+  MoveOnlineRequestSchema,
+} from '@ttt/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import * as z from 'zod/mini';
+import type { ChangeFeed } from '../online/change-feed.js';
+import type { Games } from '../online/games.js';
+import { currentPlayer, requirePlayer } from '../online/session-player.js';
+import { gameView, summaryView } from '../online/views.js';
+import type { GameRecord } from '../storage/types.js';
+
+export interface GameRoutesOptions {
+  games: Games;
+  feed: ChangeFeed;
+}
+
+const EventsQuerySchema = z.object({ since: z.optional(z.coerce.number().check(z.int(), z.gte(0))) });
+
+function lastEventId(header: string | string[] | undefined): number {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && /^\d{1,15}$/.test(value) ? Number(value) : -1;
+}
+
+/** Invitations, moves, resignations, rematches, and a live stream per game. */
+const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games, feed }) => {
+  const params = GameParamsSchema;
+  const gameResponse = { 200: GameViewSchema };
+
+  app.post(
+    '/api/games',
+    {
+      schema: {
+        tags: ['games'],
+        summary: 'Invite a player by name, or create an invitation link',
+        body: CreateGameRequestSchema,
+        response: { 201: GameViewSchema },
+      },
+    },
+    async (request, reply) => {
+      const player = requirePlayer(request);
+      const game = await games.create(player, request.body);
+      request.log.info({ gameId: game.id, invite: game.invite }, 'invitation created');
+      return reply.code(201).send(gameView(game, player.id));
+    },
+  );
+
+  app.get(
+    '/api/games',
+    {
+      schema: {
+        tags: ['games'],
+        summary: "One page of the signed-in player's games in one list, newest first",
+        querystring: GameListQuerySchema,
+        response: { 200: GamePageSchema },
+      },
+    },
+    async (request) => {
+      const player = requirePlayer(request);
+      const { list, cursor, limit } = request.query;
+      const page = await games.list(player.id, list, cursor, limit);
+      return { games: page.items.map(summaryView), cursor: page.cursor };
+    },
+  );
+
+  app.get(
+    '/api/games/:id',
+    { schema: { tags: ['games'], summary: 'A game; anyone with its link may watch', params, response: gameResponse } },
+    async (request) => gameView(await games.get(request.params.id), currentPlayer(request)?.id ?? null),
+  );
+
+  const action = (
+    path: string,
+    summary: string,
+    run: (playerId: { id: string; name: string }, id: string, body: unknown) => Promise<GameRecord>,
+    body?: z.ZodMiniType,
+  ) => {
+    app.post(
+      `/api/games/:id/${path}`,
+      { schema: { tags: ['games'], summary, params, ...(body ? { body } : {}), response: gameResponse } },
+      async (request) => {
+        const player = requirePlayer(request);
+        const game = await run(player, request.params.id, request.body);
+        return gameView(game, player.id);
+      },
+    );
+  };
+
+  action(
+    'accept',
+    'Accept an invitation (a link invitation needs its token)',
+    (player, id, body) => games.accept(player, id, (body as z.infer<typeof AcceptRequestSchema>)?.token),
+    AcceptRequestSchema,
+  );
+  action('decline', 'Decline an invitation sent to you', (player, id) => games.decline(player, id));
+  action('cancel', 'Cancel an invitation you sent', (player, id) => games.cancel(player, id));
+  action('resign', 'Resign; your opponent wins', (player, id) => games.resign(player, id));
+  action(
+    'moves',
+    'Play a cell; give the version you saw to refuse a move on an older board',
+    (player, id, body) => {
+      const move = body as z.infer<typeof MoveOnlineRequestSchema>;
+      return games.move(player, id, move.cell, move.version);
+    },
+    MoveOnlineRequestSchema,
+  );
+
+  app.post(
+    '/api/games/:id/rematch',
+    {
+      schema: {
+        tags: ['games'],
+        summary: 'Invite the same opponent again, marks swapped',
+        params,
+        response: { 201: GameViewSchema },
+      },
+    },
+    async (request, reply) => {
+      const player = requirePlayer(request);
+      const rematch = await games.rematch(player, request.params.id);
+      return reply.code(201).send(gameView(rematch, player.id));
+    },
+  );
+
+  app.get(
+    '/api/games/:id/events',
+    {
+      schema: {
+        tags: ['games'],
+        summary: 'Live updates (Server-Sent Events); resumes after Last-Event-ID or ?since=',
+        params,
+        querystring: EventsQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      const viewerId = currentPlayer(request)?.id ?? null;
+      let shown = {
+        version: Math.max(lastEventId(request.headers['last-event-id']), request.query.since ?? -1),
+        moves: -1,
+        status: '',
+      };
+
+      // Listen before reading, so nothing written in between is missed.
+      const early: GameRecord[] = [];
+      let stream: ReturnType<typeof app.openEventStream> | null = null;
+      const push = (game: GameRecord) => {
+        if (!stream) {
+          early.push(game);
+          return;
+        }
+        if (game.version <= shown.version) return;
+        if (game.version === shown.version + 1 && shown.status === 'playing' && game.moves.length === shown.moves + 1) {
+          stream.send({
+            id: game.version,
+            event: 'move',
+            data: {
+              id: game.id,
+              version: game.version,
+              cell: game.moves.at(-1),
+              mark: game.moves.length % 2 === 1 ? 'X' : 'O',
+              status: game.status,
+              result: game.result,
+              at: game.updatedAt,
+            },
+          });
+        } else {
+          stream.send({ id: game.version, event: 'game', data: gameView(game, viewerId) });
+        }
+        shown = { version: game.version, moves: game.moves.length, status: game.status };
+      };
+      const unsubscribe = feed.watchGame(id, push);
+      let game: GameRecord;
+      try {
+        game = await games.get(id);
+      } catch (error) {
+        unsubscribe();
+        throw error;
+      }
+      stream = app.openEventStream(request, reply);
+      stream.onClose(unsubscribe);
+      if (game.version === shown.version)
+        shown = { version: game.version, moves: game.moves.length, status: game.status };
+      for (const change of [game, ...early]) push(change);
+    },
+  );
+};
+
+export default gameRoutes;

@@ -1,0 +1,57 @@
+import { LobbySchema } from '@ttt/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ChangeFeed } from '../online/change-feed.js';
+import type { Games } from '../online/games.js';
+import { requirePlayer } from '../online/session-player.js';
+import { summaryView } from '../online/views.js';
+import type { GameSummaryRecord, Page } from '../storage/types.js';
+
+export interface LobbyRoutesOptions {
+  games: Games;
+  feed: ChangeFeed;
+}
+
+const page = (p: Page<GameSummaryRecord>) => ({ games: p.items.map(summaryView), cursor: p.cursor });
+
+/** The signed-in player's lobby: record, invitations, games in progress and finished. */
+const lobbyRoutes: FastifyPluginAsyncZod<LobbyRoutesOptions> = async (app, { games, feed }) => {
+  app.get(
+    '/api/lobby',
+    { schema: { tags: ['lobby'], summary: 'Everything the lobby shows, first pages', response: { 200: LobbySchema } } },
+    async (request) => {
+      const player = requirePlayer(request);
+      const [record, received, sent, playing, finished] = await Promise.all([
+        games.record(player.id),
+        games.list(player.id, 'received'),
+        games.list(player.id, 'sent'),
+        games.list(player.id, 'playing'),
+        games.list(player.id, 'finished'),
+      ]);
+      return {
+        player,
+        record,
+        received: page(received),
+        sent: page(sent),
+        playing: page(playing),
+        finished: page(finished),
+      };
+    },
+  );
+
+  app.get(
+    '/api/lobby/events',
+    { schema: { tags: ['lobby'], summary: 'Live lobby updates (Server-Sent Events): a game of yours changed' } },
+    async (request, reply) => {
+      const player = requirePlayer(request);
+      const stream = app.openEventStream(request, reply);
+      stream.onClose(
+        feed.watchPlayer(player.id, (game) => {
+          stream.send({ event: 'lobby', data: summaryView(game) });
+        }),
+      );
+      stream.send({ event: 'ready', data: { player: player.id } });
+    },
+  );
+};
+
+export default lobbyRoutes;

@@ -1,0 +1,46 @@
+import { SessionSchema, SignInRequestSchema } from '@ttt/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Accounts } from '../online/accounts.js';
+import { currentPlayer } from '../online/session-player.js';
+
+export interface SessionRoutesOptions {
+  accounts: Accounts;
+}
+
+/** Sign in (creating the account on first use), who am I, sign out. */
+const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, { accounts }) => {
+  app.get(
+    '/api/session',
+    { schema: { tags: ['session'], summary: 'The signed-in player, or null', response: { 200: SessionSchema } } },
+    async (request) => ({ player: currentPlayer(request) }),
+  );
+
+  app.post(
+    '/api/session',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Sign in; the first sign-in with a new name creates the player',
+        body: SignInRequestSchema,
+        response: { 200: SessionSchema },
+      },
+    },
+    async (request) => {
+      const { player, created } = await accounts.signIn(request.body.name, request.body.password);
+      request.session.set('player', player);
+      request.log.info({ playerId: player.id, created }, created ? 'player created' : 'player signed in');
+      return { player, created };
+    },
+  );
+
+  app.delete(
+    '/api/session',
+    { schema: { tags: ['session'], summary: 'Sign out (the local game stays)', response: { 200: SessionSchema } } },
+    async (request) => {
+      request.session.set('player', undefined);
+      return { player: null };
+    },
+  );
+};
+
+export default sessionRoutes;

@@ -1,0 +1,436 @@
+import { randomBytes } from 'node:crypto';
+import { newBoard } from '@ttt/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlreadyExistsError, BadCursorError, StaleGameError } from './errors.js';
+import type { GameRecord, PlayerRecord, Store } from './types.js';
+
+/** A fresh id in the shape the API uses. */
+export const gameId = () => randomBytes(16).toString('base64url');
+
+let clock = Date.parse('2026-01-01T00:00:00.000Z');
+/** Strictly increasing timestamps, so "newest first" is well defined. */
+export const tick = () => {
+  clock += 1000;
+  return new Date(clock).toISOString();
+};
+
+export function playerRecord(name: string, overrides: Partial<PlayerRecord> = {}): PlayerRecord {
+  return {
+    id: name.toLowerCase(),
+    name,
+    passwordHash: 'scrypt$test',
+    createdAt: tick(),
+    failedSignIns: 0,
+    lastFailedSignInAt: null,
+    ...overrides,
+  };
+}
+
+export function gameRecord(overrides: Partial<GameRecord> = {}): GameRecord {
+  const at = tick();
+  return {
+    id: gameId(),
+    version: 1,
+    status: 'pending',
+    invite: 'name',
+    inviteToken: null,
+    hostId: 'alice',
+    hostName: 'Alice',
+    opponentId: 'bob',
+    opponentName: 'Bob',
+    hostMark: 'O',
+    board: [...newBoard()],
+    moves: [],
+    result: null,
+    createdAt: at,
+    updatedAt: at,
+    finishedAt: null,
+    rematchOf: null,
+    rematchId: null,
+    ...overrides,
+  };
+}
+
+/** The next version of a game after `changes`, as the routes would write it. */
+export function changed(game: GameRecord, changes: Partial<GameRecord>): GameRecord {
+  return { ...game, ...changes, version: game.version + 1, updatedAt: tick() };
+}
+
+function moved(game: GameRecord, cell: number): GameRecord {
+  const mark = game.moves.length % 2 === 0 ? 'X' : 'O';
+  const board = [...game.board];
+  board[cell] = mark;
+  return changed(game, { board, moves: [...game.moves, cell] });
+}
+
+export interface StoreHarness {
+  store: Store;
+  close?: () => Promise<void>;
+}
+
+/** The behaviour every Store must have. Run it against each adapter. */
+export function describeStoreContract(name: string, open: () => Promise<StoreHarness>) {
+  describe(`${name} store`, () => {
+    let harness: StoreHarness;
+    let store: Store;
+
+    beforeAll(async () => {
+      harness = await open();
+      store = harness.store;
+    });
+    afterAll(async () => {
+      await harness.store.close();
+      await harness.close?.();
+    });
+
+    describe('players', () => {
+      it('creates a player once per name, ignoring case', async () => {
+        const suffix = randomBytes(3).toString('hex');
+        const carol = playerRecord(`Carol_${suffix}`);
+        expect(await store.createPlayer(carol)).toBe(true);
+        expect(await store.getPlayer(carol.id)).toEqual(carol);
+        expect(await store.createPlayer(playerRecord(`CAROL_${suffix}`))).toBe(false);
+        expect((await store.getPlayer(carol.id))?.name).toBe(`Carol_${suffix}`);
+      });
+
+      it('finds nobody under an unknown id', async () => {
+        expect(await store.getPlayer('nobody-here')).toBeNull();
+      });
+
+      it('counts failed sign-ins and clears them', async () => {
+        const dave = playerRecord(`dave_${randomBytes(3).toString('hex')}`);
+        await store.createPlayer(dave);
+        const first = await store.recordSignInFailure(dave.id, '2026-01-01T00:00:01.000Z');
+        expect(first).toMatchObject({ failedSignIns: 1, lastFailedSignInAt: '2026-01-01T00:00:01.000Z' });
+        const second = await store.recordSignInFailure(dave.id, '2026-01-01T00:00:02.000Z');
+        expect(second).toMatchObject({ failedSignIns: 2, lastFailedSignInAt: '2026-01-01T00:00:02.000Z' });
+        await store.clearSignInFailures(dave.id);
+        expect(await store.getPlayer(dave.id)).toMatchObject({ failedSignIns: 0, lastFailedSignInAt: null });
+        expect(await store.recordSignInFailure('nobody-here', tick())).toBeNull();
+      });
+
+      it('counts concurrent failures without losing any', async () => {
+        const erin = playerRecord(`erin_${randomBytes(3).toString('hex')}`);
+        await store.createPlayer(erin);
+        await Promise.all(Array.from({ length: 8 }, () => store.recordSignInFailure(erin.id, tick())));
+        expect((await store.getPlayer(erin.id))?.failedSignIns).toBe(8);
+      });
+    });
+
+    describe('games', () => {
+      it('stores a game and reads it back as written', async () => {
+        const game = gameRecord({
+          invite: 'link',
+          inviteToken: randomBytes(32).toString('base64url'),
+          opponentId: null,
+          opponentName: null,
+        });
+        await store.createGame(game);
+        expect(await store.getGame(game.id)).toEqual(game);
+        expect(await store.getGame(gameId())).toBeNull();
+      });
+
+      it('refuses a second game with the same id and keeps the first', async () => {
+        const game = gameRecord();
+        await store.createGame(game);
+        await expect(store.createGame({ ...game, hostName: 'Mallory' })).rejects.toBeInstanceOf(AlreadyExistsError);
+        expect((await store.getGame(game.id))?.hostName).toBe('Alice');
+      });
+
+      it('reads many games at once and skips missing ones', async () => {
+        const games = Array.from({ length: 30 }, () => gameRecord());
+        for (const game of games) await store.createGame(game);
+        const ids = [...games.map((g) => g.id), gameId(), games[0]?.id ?? ''];
+        const read = await store.getGames(ids);
+        expect(read.map((g) => g.id).sort()).toEqual(games.map((g) => g.id).sort());
+        expect(await store.getGames([])).toEqual([]);
+      });
+
+      it('updates only from the expected version and status', async () => {
+        const game = gameRecord();
+        await store.createGame(game);
+        const accepted = changed(game, { status: 'playing' });
+        await store.updateGame(accepted, { version: 1, status: 'pending' });
+        expect(await store.getGame(game.id)).toEqual(accepted);
+
+        const late = changed(game, { status: 'cancelled' });
+        await expect(store.updateGame(late, { version: 1, status: 'pending' })).rejects.toBeInstanceOf(StaleGameError);
+        await expect(store.updateGame(changed(accepted, {}), { version: 2, status: 'pending' })).rejects.toBeInstanceOf(
+          StaleGameError,
+        );
+        await expect(
+          store.updateGame(changed(gameRecord(), {}), { version: 1, status: 'pending' }),
+        ).rejects.toBeInstanceOf(StaleGameError);
+        expect(await store.getGame(game.id)).toEqual(accepted);
+      });
+
+      it('lets exactly one of several concurrent updates from one version win', async () => {
+        const game = gameRecord();
+        await store.createGame(game);
+        const attempts = await Promise.allSettled(
+          Array.from({ length: 6 }, (_, i) =>
+            store.updateGame(changed(game, { status: i % 2 ? 'declined' : 'cancelled' }), {
+              version: 1,
+              status: 'pending',
+            }),
+          ),
+        );
+        expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+        for (const failure of attempts.filter((a) => a.status === 'rejected')) {
+          expect((failure as PromiseRejectedResult).reason).toBeInstanceOf(StaleGameError);
+        }
+        expect((await store.getGame(game.id))?.version).toBe(2);
+      });
+    });
+
+    describe('moves', () => {
+      async function playing(): Promise<GameRecord> {
+        const game = gameRecord({ status: 'playing' });
+        await store.createGame(game);
+        return game;
+      }
+
+      it('records a move from the player whose turn it is', async () => {
+        const game = await playing();
+        // Bob is the opponent; the host plays O, so Bob plays X and moves first.
+        const next = moved(game, 4);
+        await store.recordMove({ gameId: game.id, expectedVersion: 1, playerId: 'bob', mark: 'X', cell: 4, next });
+        expect(await store.getGame(game.id)).toEqual(next);
+        const reply = moved(next, 0);
+        await store.recordMove({
+          gameId: game.id,
+          expectedVersion: 2,
+          playerId: 'alice',
+          mark: 'O',
+          cell: 0,
+          next: reply,
+        });
+        expect((await store.getGame(game.id))?.moves).toEqual([4, 0]);
+      });
+
+      it('refuses a stale version, the wrong player, a taken cell or a game not in play, changing nothing', async () => {
+        const game = await playing();
+        const first = moved(game, 4);
+        await store.recordMove({
+          gameId: game.id,
+          expectedVersion: 1,
+          playerId: 'bob',
+          mark: 'X',
+          cell: 4,
+          next: first,
+        });
+        const attempts = [
+          { expectedVersion: 1, playerId: 'alice', mark: 'O' as const, cell: 0 }, // stale version
+          { expectedVersion: 2, playerId: 'bob', mark: 'X' as const, cell: 0 }, // not Bob's turn
+          { expectedVersion: 2, playerId: 'mallory', mark: 'O' as const, cell: 0 }, // not a player
+          { expectedVersion: 2, playerId: 'alice', mark: 'O' as const, cell: 4 }, // cell taken
+        ];
+        for (const attempt of attempts) {
+          await expect(
+            store.recordMove({ gameId: game.id, ...attempt, next: moved(first, attempt.cell) }),
+          ).rejects.toBeInstanceOf(StaleGameError);
+        }
+        const pending = gameRecord();
+        await store.createGame(pending);
+        await expect(
+          store.recordMove({
+            gameId: pending.id,
+            expectedVersion: 1,
+            playerId: 'bob',
+            mark: 'X',
+            cell: 0,
+            next: moved(pending, 0),
+          }),
+        ).rejects.toBeInstanceOf(StaleGameError);
+        await expect(
+          store.recordMove({
+            gameId: gameId(),
+            expectedVersion: 1,
+            playerId: 'bob',
+            mark: 'X',
+            cell: 0,
+            next: moved(pending, 0),
+          }),
+        ).rejects.toBeInstanceOf(StaleGameError);
+        expect(await store.getGame(game.id)).toEqual(first);
+        expect(await store.getGame(pending.id)).toEqual(pending);
+      });
+
+      it('records a finishing move with its result in the same write', async () => {
+        let game = await playing();
+        for (const cell of [0, 3, 1, 4]) {
+          const next = moved(game, cell);
+          const mark = game.moves.length % 2 === 0 ? 'X' : 'O';
+          await store.recordMove({
+            gameId: game.id,
+            expectedVersion: game.version,
+            playerId: mark === 'X' ? 'bob' : 'alice',
+            mark,
+            cell,
+            next,
+          });
+          game = next;
+        }
+        const at = tick();
+        const finished = {
+          ...moved(game, 2),
+          status: 'finished' as const,
+          result: { winner: 'X' as const, reason: 'line' as const, line: [0, 1, 2] as [number, number, number] },
+          finishedAt: at,
+        };
+        await store.recordMove({
+          gameId: game.id,
+          expectedVersion: game.version,
+          playerId: 'bob',
+          mark: 'X',
+          cell: 2,
+          next: finished,
+        });
+        expect(await store.getGame(game.id)).toEqual(finished);
+      });
+
+      it('lets exactly one of many concurrent moves for the same turn through', async () => {
+        const game = await playing();
+        const results = await Promise.allSettled(
+          [0, 1, 2, 3, 5, 6, 7, 8].map((cell) =>
+            store.recordMove({
+              gameId: game.id,
+              expectedVersion: 1,
+              playerId: 'bob',
+              mark: 'X',
+              cell,
+              next: moved(game, cell),
+            }),
+          ),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const stored = await store.getGame(game.id);
+        expect(stored?.moves).toHaveLength(1);
+        expect(stored?.board.filter((c) => c !== '')).toHaveLength(1);
+      });
+    });
+
+    describe('lists', () => {
+      const me = () => `lister_${randomBytes(4).toString('hex')}`;
+
+      it('puts each game in the right list for each player, newest first', async () => {
+        const host = me();
+        const guest = me();
+        const base = { hostId: host, hostName: host, opponentId: guest, opponentName: guest };
+        const pendingOld = gameRecord(base);
+        const pendingNew = gameRecord(base);
+        const playing = gameRecord({ ...base, status: 'playing' });
+        const reversed = gameRecord({
+          ...base,
+          hostId: guest,
+          hostName: guest,
+          opponentId: host,
+          opponentName: host,
+          status: 'playing',
+        });
+        const finished = gameRecord({ ...base, status: 'finished' });
+        const cancelled = gameRecord({ ...base, status: 'cancelled' });
+        for (const game of [pendingOld, pendingNew, playing, reversed, finished, cancelled])
+          await store.createGame(game);
+
+        const ids = async (playerId: string, list: 'received' | 'sent' | 'playing' | 'finished') =>
+          (await store.listGames({ playerId, list, limit: 20 })).items.map((g) => g.id);
+        expect(await ids(host, 'sent')).toEqual([pendingNew.id, pendingOld.id]);
+        expect(await ids(host, 'received')).toEqual([]);
+        expect(await ids(guest, 'received')).toEqual([pendingNew.id, pendingOld.id]);
+        expect(await ids(guest, 'sent')).toEqual([]);
+        expect(await ids(host, 'playing')).toEqual([reversed.id, playing.id]);
+        expect(await ids(guest, 'playing')).toEqual([reversed.id, playing.id]);
+        expect(await ids(host, 'finished')).toEqual([finished.id]);
+        expect(await ids(me(), 'playing')).toEqual([]);
+      });
+
+      it('moves a game between lists when its status changes, and reorders by last change', async () => {
+        const host = me();
+        const base = { hostId: host, hostName: host, opponentId: 'bob', opponentName: 'Bob' };
+        const first = gameRecord({ ...base, status: 'playing' });
+        const second = gameRecord({ ...base, status: 'playing' });
+        await store.createGame(first);
+        await store.createGame(second);
+        const list = async (l: 'playing' | 'finished') =>
+          (await store.listGames({ playerId: host, list: l, limit: 20 })).items.map((g) => g.id);
+        expect(await list('playing')).toEqual([second.id, first.id]);
+
+        const firstMoved = moved(first, 4);
+        await store.recordMove({
+          gameId: first.id,
+          expectedVersion: 1,
+          playerId: 'bob',
+          mark: 'X',
+          cell: 4,
+          next: firstMoved,
+        });
+        expect(await list('playing')).toEqual([first.id, second.id]);
+
+        await store.updateGame(changed(second, { status: 'finished' }), { version: 1, status: 'playing' });
+        expect(await list('playing')).toEqual([first.id]);
+        expect(await list('finished')).toEqual([second.id]);
+      });
+
+      it('pages through a long list with a cursor, each game once', async () => {
+        const host = me();
+        const games = Array.from({ length: 23 }, () =>
+          gameRecord({ hostId: host, hostName: host, status: 'finished' }),
+        );
+        for (const game of games) await store.createGame(game);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        const sizes: number[] = [];
+        do {
+          const page = await store.listGames({ playerId: host, list: 'finished', limit: 10, cursor });
+          sizes.push(page.items.length);
+          seen.push(...page.items.map((g) => g.id));
+          cursor = page.cursor ?? undefined;
+        } while (cursor);
+        expect(sizes).toEqual([10, 10, 3]);
+        expect(seen).toEqual(games.map((g) => g.id).reverse());
+      });
+
+      it('says there is no next page when a page ends exactly at the end', async () => {
+        const host = me();
+        for (let i = 0; i < 4; i++) await store.createGame(gameRecord({ hostId: host, hostName: host }));
+        const page = await store.listGames({ playerId: host, list: 'sent', limit: 4 });
+        expect(page.items).toHaveLength(4);
+        expect(page.cursor).toBeNull();
+      });
+
+      it('lists summaries without the invitation secret or the move list', async () => {
+        const host = me();
+        const game = gameRecord({
+          hostId: host,
+          hostName: host,
+          invite: 'link',
+          inviteToken: 'secret',
+          opponentId: null,
+          opponentName: null,
+        });
+        await store.createGame(game);
+        const [summary] = (await store.listGames({ playerId: host, list: 'sent', limit: 5 })).items;
+        expect(summary).toMatchObject({ id: game.id, hostId: host, board: game.board, opponentId: null });
+        expect(summary).not.toHaveProperty('inviteToken');
+        expect(summary).not.toHaveProperty('moves');
+      });
+
+      it('refuses a cursor that is garbage or belongs to another list', async () => {
+        const host = me();
+        for (let i = 0; i < 3; i++)
+          await store.createGame(gameRecord({ hostId: host, hostName: host, status: 'finished' }));
+        const page = await store.listGames({ playerId: host, list: 'finished', limit: 1 });
+        expect(page.cursor).not.toBeNull();
+        await expect(
+          store.listGames({ playerId: host, list: 'sent', limit: 1, cursor: page.cursor ?? '' }),
+        ).rejects.toBeInstanceOf(BadCursorError);
+        for (const cursor of ['garbage', '', Buffer.from('{"k":5}').toString('base64url')]) {
+          await expect(store.listGames({ playerId: host, list: 'finished', limit: 1, cursor })).rejects.toBeInstanceOf(
+            BadCursorError,
+          );
+        }
+      });
+    });
+  });
+}

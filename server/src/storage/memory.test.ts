@@ -1,0 +1,4 @@
+import { describeStoreContract } from './contract.js';
+import { MemoryStore } from './memory.js';
+
+describeStoreContract('memory', async () => ({ store: new MemoryStore() }));

@@ -1,0 +1,103 @@
+import { AlreadyExistsError, StaleGameError } from './errors.js';
+import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus, toSummary, turnPlayerId } from './keys.js';
+import type { GameRecord, GameSummaryRecord, ListQuery, MoveWrite, Page, PlayerRecord, Store } from './types.js';
+
+/**
+ * Everything in this process's memory: the default, for one instance and for tests.
+ * Records are copied in and out so no caller can change what is stored by accident.
+ */
+export class MemoryStore implements Store {
+  readonly kind = 'memory';
+  private readonly players = new Map<string, PlayerRecord>();
+  private readonly games = new Map<string, GameRecord>();
+
+  async createPlayer(player: PlayerRecord): Promise<boolean> {
+    if (this.players.has(player.id)) return false;
+    this.players.set(player.id, structuredClone(player));
+    return true;
+  }
+
+  async getPlayer(id: string): Promise<PlayerRecord | null> {
+    const player = this.players.get(id);
+    return player ? structuredClone(player) : null;
+  }
+
+  async recordSignInFailure(id: string, at: string): Promise<PlayerRecord | null> {
+    const player = this.players.get(id);
+    if (!player) return null;
+    player.failedSignIns += 1;
+    player.lastFailedSignInAt = at;
+    return structuredClone(player);
+  }
+
+  async clearSignInFailures(id: string): Promise<void> {
+    const player = this.players.get(id);
+    if (player) {
+      player.failedSignIns = 0;
+      player.lastFailedSignInAt = null;
+    }
+  }
+
+  async createGame(game: GameRecord): Promise<void> {
+    if (this.games.has(game.id)) throw new AlreadyExistsError('A game with this id');
+    this.games.set(game.id, structuredClone(game));
+  }
+
+  async getGame(id: string): Promise<GameRecord | null> {
+    const game = this.games.get(id);
+    return game ? structuredClone(game) : null;
+  }
+
+  async getGames(ids: readonly string[]): Promise<GameRecord[]> {
+    return [...new Set(ids)].flatMap((id) => {
+      const game = this.games.get(id);
+      return game ? [structuredClone(game)] : [];
+    });
+  }
+
+  async updateGame(next: GameRecord, expected: { version: number; status: GameRecord['status'] }): Promise<void> {
+    const stored = this.games.get(next.id);
+    if (!stored || stored.version !== expected.version || stored.status !== expected.status) {
+      throw new StaleGameError();
+    }
+    this.games.set(next.id, structuredClone(next));
+  }
+
+  async recordMove(move: MoveWrite): Promise<void> {
+    const stored = this.games.get(move.gameId);
+    if (
+      !stored ||
+      stored.version !== move.expectedVersion ||
+      stored.status !== 'playing' ||
+      turnPlayerId(stored) !== move.playerId ||
+      stored.board[move.cell] !== ''
+    ) {
+      throw new StaleGameError();
+    }
+    this.games.set(move.gameId, structuredClone(move.next));
+  }
+
+  async listGames(query: ListQuery): Promise<Page<GameSummaryRecord>> {
+    const status = listStatus(query.list);
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor, status);
+    const roles = listRoles(query.list);
+    const matching = [...this.games.values()]
+      .filter(
+        (game) =>
+          game.status === status &&
+          ((roles.includes('host') && game.hostId === query.playerId) ||
+            (roles.includes('opponent') && game.opponentId === query.playerId)),
+      )
+      .map((game) => ({ game, key: listSortKey(game) }))
+      .filter(({ key }) => after === null || key < after)
+      .sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+    const page = matching.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(({ game }) => toSummary(structuredClone(game))),
+      cursor: matching.length > query.limit && last ? encodeCursor(last.key) : null,
+    };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,532 @@
+import { boardFromMoves, type GameView, NAME_RULE } from '@ttt/shared';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.js';
+import { rematchIdOf } from '../online/games.js';
+import type { Store } from '../storage/types.js';
+import { Browser, testConfig } from './app.js';
+import { OnlinePlayer, PASSWORD, playOut, startedGame, uniqueName } from './online.js';
+
+export interface OnlineHarness {
+  store: Store;
+  close?: () => Promise<void>;
+}
+
+/**
+ * The whole online API, the authorization matrix and the race, against any store.
+ * `open` is called once; the suite makes unique names, so the store may be shared.
+ */
+export function describeOnlineApi(name: string, open: () => Promise<OnlineHarness>) {
+  describe(`online play (${name} store)`, () => {
+    let app: FastifyInstance;
+    let harness: OnlineHarness;
+    let clock = Date.parse('2026-11-22T12:00:00.000Z');
+
+    beforeAll(async () => {
+      harness = await open();
+      app = await buildApp({ config: testConfig(), store: harness.store, now: () => new Date(clock) });
+    });
+    afterAll(async () => {
+      await app.close();
+      await harness.close?.();
+    });
+
+    const signIn = (base: string) => OnlinePlayer.signIn(app, uniqueName(base));
+
+    describe('accounts', () => {
+      it('creates the player on the first sign-in and keeps the name as typed', async () => {
+        const name = uniqueName('Alice');
+        const browser = new Browser(app);
+        expect((await browser.get('/api/session')).json()).toEqual({ player: null });
+        const first = await browser.post('/api/session', { name, password: PASSWORD });
+        expect(first.statusCode).toBe(200);
+        expect(first.json()).toEqual({ player: { id: name.toLowerCase(), name }, created: true });
+        expect((await browser.get('/api/session')).json()).toEqual({ player: { id: name.toLowerCase(), name } });
+
+        const again = new Browser(app);
+        const second = await again.post('/api/session', { name: name.toUpperCase(), password: PASSWORD });
+        expect(second.json()).toEqual({ player: { id: name.toLowerCase(), name }, created: false });
+      });
+
+      it('says only "wrong name or password" for a wrong password, and stays signed out', async () => {
+        const name = uniqueName('bob');
+        await OnlinePlayer.signIn(app, name);
+        const browser = new Browser(app);
+        const response = await browser.post('/api/session', { name, password: 'not the password' });
+        expect(response.statusCode).toBe(401);
+        expect(response.json()).toEqual({ error: 'Wrong name or password', code: 'auth/wrong-credentials' });
+        expect((await browser.get('/api/session')).json()).toEqual({ player: null });
+      });
+
+      it.each([
+        ['empty', ''],
+        ['too short', 'ab'],
+        ['too long', 'a'.repeat(21)],
+        ['with a space', 'bob smith'],
+        ['markup', '<script>alert(1)</script>'],
+        ['an img tag', '<img src=x onerror=alert(1)>'],
+        ['quotes', 'bob"o\''],
+        ['a path', '../etc'],
+        ['non-ASCII letters', 'böb'],
+        ['a zero-width space', 'bob\u200b'],
+      ])('refuses a name that is %s', async (_, badName) => {
+        const browser = new Browser(app);
+        const response = await browser.post('/api/session', { name: badName, password: PASSWORD });
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toMatchObject({
+          code: 'request/invalid',
+          issues: [{ path: ['name'], message: NAME_RULE }],
+        });
+        expect((await browser.get('/api/session')).json()).toEqual({ player: null });
+      });
+
+      it('refuses short passwords and bodies of the wrong shape', async () => {
+        const browser = new Browser(app);
+        for (const body of [
+          { name: uniqueName('carol'), password: 'short' },
+          { name: 42, password: PASSWORD },
+          {},
+          [],
+        ]) {
+          const response = await browser.post('/api/session', body);
+          expect(response.statusCode, JSON.stringify(body)).toBe(400);
+        }
+      });
+
+      it('locks a name after repeated failures, then lets the right password in later', async () => {
+        const name = uniqueName('dave');
+        await OnlinePlayer.signIn(app, name);
+        const browser = new Browser(app);
+        for (let i = 0; i < 5; i++) {
+          expect((await browser.post('/api/session', { name, password: 'wrong password' })).statusCode).toBe(401);
+        }
+        const locked = await browser.post('/api/session', { name, password: PASSWORD });
+        expect(locked.statusCode).toBe(429);
+        expect(locked.json()).toMatchObject({
+          code: 'auth/locked',
+          error: expect.stringMatching(/Too many failed sign-ins/),
+        });
+        expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+        expect((await browser.get('/api/session')).json()).toEqual({ player: null });
+
+        clock += 31_000;
+        const later = await browser.post('/api/session', { name, password: PASSWORD });
+        expect(later.statusCode).toBe(200);
+        // The count starts again after a success.
+        expect((await browser.post('/api/session', { name, password: 'wrong password' })).statusCode).toBe(401);
+        expect((await browser.post('/api/session', { name, password: PASSWORD })).statusCode).toBe(200);
+      });
+
+      it('signs out without touching the local game', async () => {
+        const alice = await signIn('alice');
+        await alice.post('/move', { index: 4 });
+        const signedOut = await alice.request({ method: 'DELETE', url: '/api/session' });
+        expect(signedOut.json()).toEqual({ player: null });
+        expect((await alice.get('/api/session')).json()).toEqual({ player: null });
+        expect((await alice.get('/api/lobby')).statusCode).toBe(401);
+        expect((await alice.get('/state')).json().board[4]).toBe('X');
+      });
+
+      it('ignores any player named in a request body or by a forged cookie', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const game = await startedGame(alice, bob);
+        const mallory = new Browser(app);
+        const forged = await mallory.request({
+          method: 'POST',
+          url: `/api/games/${game.id}/moves`,
+          payload: { cell: 0, player: bob.id, playerId: bob.id },
+          headers: { cookie: 'ttt_session=forged-value' },
+        });
+        expect(forged.statusCode).toBe(401);
+        const sneaky = await alice.post(`/api/games/${game.id}/moves`, { cell: 0, playerId: bob.id });
+        expect(sneaky.statusCode).toBe(409);
+        expect(sneaky.json().code).toBe('move/not-your-turn');
+        expect((await alice.game(game.id)).moves).toEqual([]);
+      });
+    });
+
+    describe('invitations and a whole game', () => {
+      it('invites by name, accepts, plays to a win, and both see the result and their record', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('Bob');
+        const invitation = await alice.invite(bob.name.toUpperCase());
+        expect(invitation).toMatchObject({
+          status: 'pending',
+          invite: 'name',
+          host: { id: alice.id, name: alice.name },
+          opponent: { id: bob.id, name: bob.name },
+          hostMark: 'O',
+          turn: null,
+          version: 1,
+        });
+        expect(invitation).not.toHaveProperty('inviteToken');
+
+        const bobLobby = (await bob.get('/api/lobby')).json();
+        expect(bobLobby.received.games.map((g: GameView) => g.id)).toEqual([invitation.id]);
+        expect((await alice.get('/api/lobby')).json().sent.games.map((g: GameView) => g.id)).toEqual([invitation.id]);
+
+        const accepted = await bob.act(invitation.id, 'accept');
+        expect(accepted).toMatchObject({ status: 'playing', turn: 'X', version: 2 });
+
+        // Bob (the invitee) plays X and moves first.
+        const finished = await playOut([alice, bob], invitation.id, [0, 3, 1, 4, 2]);
+        expect(finished).toMatchObject({
+          status: 'finished',
+          result: { winner: 'X', reason: 'line', line: [0, 1, 2] },
+          moves: [0, 3, 1, 4, 2],
+          board: ['X', 'X', 'X', 'O', 'O', '', '', '', ''],
+          turn: null,
+          version: 7,
+        });
+        expect(finished.finishedAt).toEqual(expect.any(String));
+
+        for (const [player, record] of [
+          [bob, { wins: 1, losses: 0, draws: 0 }],
+          [alice, { wins: 0, losses: 1, draws: 0 }],
+        ] as const) {
+          const lobby = (await player.get('/api/lobby')).json();
+          expect(lobby.record).toEqual(record);
+          expect(lobby.finished.games.map((g: GameView) => g.id)).toEqual([invitation.id]);
+          expect(lobby.playing.games).toEqual([]);
+          expect(lobby.received.games).toEqual([]);
+        }
+      });
+
+      it('refuses to invite an unknown player or yourself', async () => {
+        const alice = await signIn('alice');
+        const unknown = await alice.post('/api/games', { opponent: uniqueName('ghost') });
+        expect(unknown.statusCode).toBe(404);
+        expect(unknown.json()).toMatchObject({
+          code: 'player/not-found',
+          error: expect.stringMatching(/^No player is called/),
+        });
+        const self = await alice.post('/api/games', { opponent: alice.name.toUpperCase() });
+        expect(self.statusCode).toBe(400);
+        expect(self.json().code).toBe('game/self-invite');
+        const hostile = await alice.post('/api/games', { opponent: '<img src=x onerror=alert(1)>' });
+        expect(hostile.statusCode).toBe(400);
+        expect((await alice.get('/api/lobby')).json().sent.games).toEqual([]);
+      });
+
+      it('ends in a draw on a full board, and counts it', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const game = await startedGame(alice, bob);
+        const drawn = await playOut([alice, bob], game.id, [0, 1, 2, 4, 3, 5, 7, 6, 8]);
+        expect(drawn).toMatchObject({ status: 'finished', result: { winner: null, reason: 'draw', line: null } });
+        expect((await alice.get('/api/lobby')).json().record).toEqual({ wins: 0, losses: 0, draws: 1 });
+      });
+
+      it('lets a player resign, and the opponent wins', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const game = await startedGame(alice, bob);
+        await bob.move(game.id, 4);
+        const resigned = await bob.act(game.id, 'resign');
+        expect(resigned).toMatchObject({ status: 'finished', result: { winner: 'O', reason: 'resign', line: null } });
+        expect((await alice.get('/api/lobby')).json().record).toEqual({ wins: 1, losses: 0, draws: 0 });
+        expect((await bob.get('/api/lobby')).json().record).toEqual({ wins: 0, losses: 1, draws: 0 });
+      });
+
+      it('declines and cancels, and neither can be accepted afterwards', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const declined = await alice.invite(bob.name);
+        expect(await bob.act(declined.id, 'decline')).toMatchObject({ status: 'declined' });
+        const late = await bob.post(`/api/games/${declined.id}/accept`);
+        expect(late.statusCode).toBe(409);
+        expect(late.json()).toEqual({ error: 'This invitation was declined', code: 'game/declined' });
+
+        const cancelled = await alice.invite(bob.name);
+        expect(await alice.act(cancelled.id, 'cancel')).toMatchObject({ status: 'cancelled' });
+        const after = await bob.post(`/api/games/${cancelled.id}/accept`);
+        expect(after.statusCode).toBe(409);
+        expect(after.json()).toEqual({ error: 'This invitation was cancelled', code: 'game/cancelled' });
+        expect((await bob.get('/api/lobby')).json().received.games).toEqual([]);
+      });
+
+      it('invites by link: only the host sees the secret, anyone else signed in accepts once', async () => {
+        const alice = await signIn('alice');
+        const carol = await signIn('carol');
+        const dave = await signIn('dave');
+        const link = await alice.inviteByLink();
+        expect(link).toMatchObject({ invite: 'link', opponent: null, status: 'pending' });
+        const token = link.inviteToken;
+        expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect(await carol.game(link.id)).not.toHaveProperty('inviteToken');
+        expect(await new Browser(app).get(`/api/games/${link.id}`).then((r) => r.json())).not.toHaveProperty(
+          'inviteToken',
+        );
+
+        const noToken = await carol.post(`/api/games/${link.id}/accept`);
+        expect(noToken.statusCode).toBe(403);
+        const wrongToken = await carol.post(`/api/games/${link.id}/accept`, { token: 'A'.repeat(43) });
+        expect(wrongToken.statusCode).toBe(403);
+        expect(wrongToken.json().code).toBe('game/bad-invite-link');
+        const own = await alice.post(`/api/games/${link.id}/accept`, { token });
+        expect(own.statusCode).toBe(403);
+        const declineLink = await carol.post(`/api/games/${link.id}/decline`);
+        expect(declineLink.statusCode).toBe(403);
+
+        const accepted = await carol.act(link.id, 'accept', { token });
+        expect(accepted).toMatchObject({ status: 'playing', opponent: { id: carol.id, name: carol.name }, turn: 'X' });
+        expect(accepted).not.toHaveProperty('inviteToken');
+        expect(await alice.game(link.id)).not.toHaveProperty('inviteToken');
+
+        const second = await dave.post(`/api/games/${link.id}/accept`, { token });
+        expect(second.statusCode).toBe(409);
+        expect(second.json().code).toBe('game/already-accepted');
+        expect((await alice.game(link.id)).opponent?.id).toBe(carol.id);
+        // Carol accepted, so she plays X and moves first.
+        expect((await carol.move(link.id, 4)).board[4]).toBe('X');
+      });
+
+      it('offers one rematch with marks swapped, seen in the lobby, and refuses a second', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const first = await startedGame(alice, bob);
+        await playOut([alice, bob], first.id, [0, 3, 1, 4, 2]);
+
+        const early = await alice.post(`/api/games/${(await startedGame(alice, bob)).id}/rematch`);
+        expect(early.statusCode).toBe(409);
+        expect(early.json().code).toBe('game/not-finished');
+
+        const rematch = (await alice.post(`/api/games/${first.id}/rematch`)).json();
+        expect(rematch).toMatchObject({
+          id: rematchIdOf(first.id),
+          status: 'pending',
+          host: { id: alice.id },
+          opponent: { id: bob.id },
+          // Alice played O in the first game; now she plays X.
+          hostMark: 'X',
+          rematchOf: first.id,
+        });
+        expect((await bob.game(first.id)).rematchId).toBe(rematch.id);
+        expect((await bob.get('/api/lobby')).json().received.games.map((g: GameView) => g.id)).toContain(rematch.id);
+
+        const again = await bob.post(`/api/games/${first.id}/rematch`);
+        expect(again.statusCode).toBe(409);
+        expect(again.json().code).toBe('game/rematch-exists');
+
+        await bob.act(rematch.id, 'accept');
+        expect((await alice.move(rematch.id, 4)).board[4]).toBe('X');
+      });
+
+      it('makes exactly one rematch when both players ask at the same moment', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const game = await startedGame(alice, bob);
+        await bob.act(game.id, 'resign');
+        const answers = await Promise.all([
+          alice.post(`/api/games/${game.id}/rematch`),
+          bob.post(`/api/games/${game.id}/rematch`),
+        ]);
+        expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409]);
+        expect((await alice.game(game.id)).rematchId).toBe(rematchIdOf(game.id));
+      });
+
+      it('pages through long lists 20 at a time, newest first', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const ids: string[] = [];
+        for (let i = 0; i < 23; i++) {
+          clock += 1000;
+          ids.push((await alice.invite(bob.name)).id);
+        }
+        const lobby = (await alice.get('/api/lobby')).json();
+        expect(lobby.sent.games.map((g: GameView) => g.id)).toEqual(ids.slice(-20).reverse());
+        expect(lobby.sent.cursor).toEqual(expect.any(String));
+        const more = (await alice.get(`/api/games?list=sent&cursor=${encodeURIComponent(lobby.sent.cursor)}`)).json();
+        expect(more.games.map((g: GameView) => g.id)).toEqual(ids.slice(0, 3).reverse());
+        expect(more.cursor).toBeNull();
+
+        const bad = await alice.get('/api/games?list=sent&cursor=nonsense');
+        expect(bad.statusCode).toBe(400);
+        expect(bad.json().code).toBe('request/bad-cursor');
+        expect((await alice.get('/api/games?list=everything')).statusCode).toBe(400);
+        expect((await alice.get('/api/games?list=sent&limit=500')).statusCode).toBe(400);
+      });
+    });
+
+    describe('authorization: refused with the right status, nothing changed', () => {
+      type Case = [string, () => Promise<{ statusCode: number; json: () => { code: string } }>, number, string?];
+      let alice: OnlinePlayer;
+      let bob: OnlinePlayer;
+      let mallory: OnlinePlayer;
+      let anonymous: Browser;
+      let pending: GameView;
+      let playing: GameView;
+      let finished: GameView;
+
+      beforeAll(async () => {
+        alice = await signIn('alice');
+        bob = await signIn('bob');
+        mallory = await signIn('mallory');
+        anonymous = new Browser(app);
+        pending = await alice.invite(bob.name);
+        playing = await startedGame(alice, bob);
+        await bob.move(playing.id, 4);
+        playing = await alice.game(playing.id);
+        finished = await startedGame(alice, bob);
+        finished = await playOut([alice, bob], finished.id, [0, 3, 1, 4, 2]);
+      });
+
+      const cases = (): Case[] => [
+        ['signed out: invite', () => anonymous.post('/api/games', { opponent: bob.name }), 401, 'auth/signed-out'],
+        ['signed out: lobby', () => anonymous.get('/api/lobby'), 401],
+        ['signed out: list', () => anonymous.get('/api/games?list=sent'), 401],
+        ['signed out: accept', () => anonymous.post(`/api/games/${pending.id}/accept`), 401],
+        ['signed out: move', () => anonymous.post(`/api/games/${playing.id}/moves`, { cell: 0 }), 401],
+        ['signed out: resign', () => anonymous.post(`/api/games/${playing.id}/resign`), 401],
+        ['signed out: lobby events', () => anonymous.get('/api/lobby/events'), 401],
+        ['third player: accept', () => mallory.post(`/api/games/${pending.id}/accept`), 403, 'game/not-invitee'],
+        ['third player: decline', () => mallory.post(`/api/games/${pending.id}/decline`), 403, 'game/not-invitee'],
+        ['third player: cancel', () => mallory.post(`/api/games/${pending.id}/cancel`), 403, 'game/not-host'],
+        [
+          'third player: move',
+          () => mallory.post(`/api/games/${playing.id}/moves`, { cell: 0 }),
+          403,
+          'game/not-a-player',
+        ],
+        ['third player: resign', () => mallory.post(`/api/games/${playing.id}/resign`), 403, 'game/not-a-player'],
+        ['third player: rematch', () => mallory.post(`/api/games/${finished.id}/rematch`), 403, 'game/not-a-player'],
+        [
+          'host accepting their own invitation',
+          () => alice.post(`/api/games/${pending.id}/accept`),
+          403,
+          'game/not-invitee',
+        ],
+        [
+          'host declining their own invitation',
+          () => alice.post(`/api/games/${pending.id}/decline`),
+          403,
+          'game/not-invitee',
+        ],
+        ['invitee cancelling', () => bob.post(`/api/games/${pending.id}/cancel`), 403, 'game/not-host'],
+        [
+          'moving before the invitation is accepted',
+          () => bob.post(`/api/games/${pending.id}/moves`, { cell: 0 }),
+          409,
+          'game/not-started',
+        ],
+        [
+          'moving out of turn',
+          () => bob.post(`/api/games/${playing.id}/moves`, { cell: 0 }),
+          409,
+          'move/not-your-turn',
+        ],
+        [
+          'moving on a taken cell',
+          () => alice.post(`/api/games/${playing.id}/moves`, { cell: 4 }),
+          409,
+          'move/cell-taken',
+        ],
+        [
+          'moving on an older board',
+          () => alice.post(`/api/games/${playing.id}/moves`, { cell: 0, version: 2 }),
+          409,
+          'game/stale',
+        ],
+        ['moving after the end', () => alice.post(`/api/games/${finished.id}/moves`, { cell: 8 }), 409, 'game/over'],
+        ['resigning after the end', () => alice.post(`/api/games/${finished.id}/resign`), 409, 'game/not-playing'],
+        ['accepting twice', () => bob.post(`/api/games/${playing.id}/accept`), 409, 'game/already-accepted'],
+        [
+          'cancelling an accepted game',
+          () => alice.post(`/api/games/${playing.id}/cancel`),
+          409,
+          'game/already-accepted',
+        ],
+        [
+          'declining an accepted game',
+          () => bob.post(`/api/games/${playing.id}/decline`),
+          409,
+          'game/already-accepted',
+        ],
+        [
+          'a cell outside the board',
+          () => alice.post(`/api/games/${playing.id}/moves`, { cell: 9 }),
+          400,
+          'request/invalid',
+        ],
+        [
+          'a cell that is not a number',
+          () => alice.post(`/api/games/${playing.id}/moves`, { cell: 'a1' }),
+          400,
+          'request/invalid',
+        ],
+        ['an unknown game', () => bob.post('/api/games/AAAAAAAAAAAAAAAAAAAAAA/accept'), 404, 'game/not-found'],
+        ['a malformed game id', () => bob.get('/api/games/not-an-id'), 400, 'request/invalid'],
+        [
+          'a cross-site request',
+          () =>
+            alice.request({
+              method: 'POST',
+              url: `/api/games/${playing.id}/moves`,
+              payload: { cell: 0 },
+              headers: { origin: 'https://evil.example' },
+            }),
+          403,
+          'request/cross-site',
+        ],
+      ];
+
+      it('refuses every case', async () => {
+        for (const [label, send, status, code] of cases()) {
+          const before = await Promise.all([pending, playing, finished].map((g) => alice.game(g.id)));
+          const response = await send();
+          expect(response.statusCode, label).toBe(status);
+          if (code) expect(response.json().code, label).toBe(code);
+          const after = await Promise.all([pending, playing, finished].map((g) => alice.game(g.id)));
+          expect(after, label).toEqual(before);
+        }
+      });
+
+      it('lets anyone watch a game, read-only', async () => {
+        const watched = (await anonymous.get(`/api/games/${playing.id}`)).json();
+        expect(watched).toMatchObject({ id: playing.id, status: 'playing', moves: [4] });
+        expect((await anonymous.post(`/api/games/${playing.id}/moves`, { cell: 0 })).statusCode).toBe(401);
+        expect((await mallory.post(`/api/games/${playing.id}/moves`, { cell: 0 })).statusCode).toBe(403);
+        expect((await alice.game(playing.id)).moves).toEqual([4]);
+      });
+    });
+
+    describe('races', () => {
+      it('lets exactly one of many concurrent moves for the same turn through', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const game = await startedGame(alice, bob);
+        const cells = [0, 1, 2, 3, 4, 5, 6, 7, 8, 4, 4, 0];
+        const answers = await Promise.all(cells.map((cell) => bob.post(`/api/games/${game.id}/moves`, { cell })));
+        const codes = answers.map((a) => a.statusCode);
+        expect(codes.filter((c) => c === 200)).toHaveLength(1);
+        expect(codes.filter((c) => c === 409)).toHaveLength(cells.length - 1);
+        const final = await bob.game(game.id);
+        expect(final.moves).toHaveLength(1);
+        expect(final.version).toBe(game.version + 1);
+      });
+
+      it('keeps a valid alternating game when both players hammer the board at once', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const game = await startedGame(alice, bob);
+        for (let round = 0; round < 12; round++) {
+          const state = await alice.game(game.id);
+          if (state.status !== 'playing') break;
+          await Promise.all(
+            [alice, bob].flatMap((player) =>
+              [0, 1, 2, 3, 4, 5, 6, 7, 8]
+                .filter((cell) => (cell + round) % 3 === 0)
+                .map((cell) => player.post(`/api/games/${game.id}/moves`, { cell, version: state.version })),
+            ),
+          );
+        }
+        const final = await alice.game(game.id);
+        const replayed = boardFromMoves(final.moves);
+        expect(replayed).not.toBeNull();
+        expect(replayed).toEqual(final.board);
+        expect(final.version).toBe(2 + final.moves.length);
+      });
+    });
+  });
+}
