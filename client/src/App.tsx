@@ -1,6 +1,10 @@
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Layout } from './components/Layout';
+import { Spinner } from './components/ui';
 import { LocalPage } from './pages/LocalPage';
 import { Link, useLocation } from './router';
+
+const OnlinePages = lazy(() => import('./pages/OnlinePages'));
 
 function NotFound() {
   return (
@@ -16,6 +20,15 @@ function NotFound() {
 }
 
 export function App() {
-  const { pathname } = useLocation();
-  return <Layout>{pathname === '/' ? <LocalPage /> : <NotFound />}</Layout>;
+  const { pathname, search } = useLocation();
+  let page: ReactNode;
+  if (pathname === '/') page = <LocalPage />;
+  else if (pathname === '/online' || pathname.startsWith('/games/')) {
+    page = (
+      <Suspense fallback={<Spinner label="Loading online play…" />}>
+        <OnlinePages pathname={pathname} search={search} />
+      </Suspense>
+    );
+  } else page = <NotFound />;
+  return <Layout>{page}</Layout>;
 }

@@ -26,8 +26,8 @@ export class ApiError extends Error {
 
 const NETWORK_MESSAGE = 'Could not reach the server. Check your connection and try again.';
 
-async function request<T>(
-  method: 'GET' | 'POST',
+export async function request<T>(
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   schema: z.ZodMiniType<T>,
   body?: unknown,

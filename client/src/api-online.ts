@@ -1,0 +1,33 @@
+import {
+  type CreateGameRequest,
+  type GameList,
+  type GamePage,
+  GamePageSchema,
+  type GameView,
+  GameViewSchema,
+  type Lobby,
+  LobbySchema,
+  type Session,
+  SessionSchema,
+} from '@ttt/shared';
+import { request } from './api';
+
+/** Online play's endpoints; `request` in api.ts does the fetching and checking. */
+export const onlineApi = {
+  session: (): Promise<Session> => request('GET', '/api/session', SessionSchema),
+  signIn: (name: string, password: string): Promise<Session> =>
+    request('POST', '/api/session', SessionSchema, { name, password }),
+  signOut: (): Promise<Session> => request('DELETE', '/api/session', SessionSchema),
+  lobby: (): Promise<Lobby> => request('GET', '/api/lobby', LobbySchema),
+  list: (list: GameList, cursor: string): Promise<GamePage> =>
+    request('GET', `/api/games?list=${list}&cursor=${encodeURIComponent(cursor)}`, GamePageSchema),
+  createGame: (body: CreateGameRequest): Promise<GameView> => request('POST', '/api/games', GameViewSchema, body),
+  game: (id: string): Promise<GameView> => request('GET', `/api/games/${encodeURIComponent(id)}`, GameViewSchema),
+  act: (
+    id: string,
+    action: 'accept' | 'decline' | 'cancel' | 'resign' | 'rematch',
+    body?: unknown,
+  ): Promise<GameView> => request('POST', `/api/games/${encodeURIComponent(id)}/${action}`, GameViewSchema, body ?? {}),
+  move: (id: string, cell: number, version: number): Promise<GameView> =>
+    request('POST', `/api/games/${encodeURIComponent(id)}/moves`, GameViewSchema, { cell, version }),
+};

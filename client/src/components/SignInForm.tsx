@@ -1,0 +1,98 @@
+import { PasswordSchema, PlayerNameSchema } from '@ttt/shared';
+import { type FormEvent, useId, useState } from 'react';
+import { describeError } from '../api';
+import { useSession } from '../hooks/use-session';
+import { ErrorMessage } from './ErrorMessage';
+import { Button, Card, focusRing } from './ui';
+
+const input = `w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-base dark:border-slate-600 dark:bg-slate-950 ${focusRing}`;
+
+/** One form: a new name creates the account, a known one signs in. */
+export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
+  const { signIn } = useSession();
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const nameHelp = useId();
+  const passwordHelp = useId();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (pending) return;
+    const trimmed = name.trim();
+    const nameCheck = PlayerNameSchema.safeParse(trimmed);
+    const passwordCheck = PasswordSchema.safeParse(password);
+    if (!nameCheck.success || !passwordCheck.success) {
+      setError(
+        [nameCheck.error?.issues[0]?.message, passwordCheck.error?.issues[0]?.message].filter(Boolean).join('. '),
+      );
+      return;
+    }
+    setPending(true);
+    try {
+      await signIn(trimmed, password);
+      setError(null);
+      onSignedIn?.();
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <Card className="mx-auto w-full max-w-md">
+      <h1 className="text-2xl font-bold">Play online</h1>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+        Sign in to invite a friend. A name nobody has yet creates your account with this password.
+      </p>
+      <form className="mt-6 flex flex-col gap-4" onSubmit={submit} noValidate>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="sign-in-name" className="text-sm font-medium">
+            Name
+          </label>
+          <input
+            id="sign-in-name"
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            maxLength={40}
+            aria-describedby={nameHelp}
+            className={input}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
+          <p id={nameHelp} className="text-xs text-slate-600 dark:text-slate-400">
+            3–20 letters, digits, _ or -
+          </p>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="sign-in-password" className="text-sm font-medium">
+            Password
+          </label>
+          <input
+            id="sign-in-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            aria-describedby={passwordHelp}
+            className={input}
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+          <p id={passwordHelp} className="text-xs text-slate-600 dark:text-slate-400">
+            At least 8 characters
+          </p>
+        </div>
+        <ErrorMessage message={error} />
+        <Button type="submit" variant="primary" disabled={pending} className="py-3 text-base">
+          {pending ? 'Signing in…' : 'Sign in'}
+        </Button>
+      </form>
+    </Card>
+  );
+}

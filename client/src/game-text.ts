@@ -1,0 +1,98 @@
+import { type GameSummary, type Mark, opponentOf, type Player } from '@ttt/shared';
+
+/** What a viewer reads about a game, in the game's words. Pure: easy to test. */
+
+export function markOf(game: GameSummary, playerId: string | null | undefined): Mark | null {
+  if (!playerId) return null;
+  if (playerId === game.host.id) return game.hostMark;
+  if (playerId === game.opponent?.id) return opponentOf(game.hostMark);
+  return null;
+}
+
+export function playerWith(game: GameSummary, mark: Mark): Player | null {
+  return mark === game.hostMark ? game.host : game.opponent;
+}
+
+/** The other player, from a player's side. */
+export function opponentFor(game: GameSummary, playerId: string): Player | null {
+  return playerId === game.host.id ? game.opponent : game.host;
+}
+
+export function statusLine(game: GameSummary, viewerId: string | null | undefined): string {
+  const mine = markOf(game, viewerId);
+  const host = game.host.name;
+  const opponent = game.opponent?.name;
+  switch (game.status) {
+    case 'pending':
+      if (viewerId === game.host.id) {
+        return opponent ? `Waiting for ${opponent} to accept` : 'Waiting for someone to accept your invitation link';
+      }
+      if (viewerId && viewerId === game.opponent?.id) return `${host} invites you to play`;
+      return opponent ? `Waiting for ${opponent} to accept ${host}'s invitation` : `${host} invites you to play`;
+    case 'playing': {
+      const turn = game.turn ?? 'X';
+      const mover = playerWith(game, turn)?.name ?? turn;
+      if (mine) return turn === mine ? 'Your turn' : `Waiting for ${mover}`;
+      return `${mover}'s turn (${turn})`;
+    }
+    case 'finished': {
+      const result = game.result;
+      if (!result || result.winner === null) return 'Draw';
+      const winner = playerWith(game, result.winner)?.name ?? result.winner;
+      const loser = playerWith(game, opponentOf(result.winner))?.name ?? opponentOf(result.winner);
+      if (mine) {
+        if (result.winner === mine) return result.reason === 'resign' ? `You win — ${loser} resigned` : 'You win';
+        return result.reason === 'resign' ? 'You lose — you resigned' : 'You lose';
+      }
+      return result.reason === 'resign' ? `${winner} wins — ${loser} resigned` : `${winner} wins`;
+    }
+    case 'declined':
+      if (viewerId === game.host.id) return `${opponent} declined your invitation`;
+      if (viewerId === game.opponent?.id) return 'You declined this invitation';
+      return `${opponent} declined ${host}'s invitation`;
+    case 'cancelled':
+      if (viewerId === game.host.id) return 'You cancelled this invitation';
+      return `${host} cancelled the invitation`;
+  }
+}
+
+/** One line for a game in a lobby list. */
+export function lobbyLine(game: GameSummary, playerId: string): string {
+  const other = opponentFor(game, playerId)?.name;
+  switch (game.status) {
+    case 'pending':
+      if (playerId === game.host.id)
+        return other ? `You invited ${other}` : 'Invitation link — anyone with it can accept';
+      return `${game.host.name} invited you`;
+    case 'playing':
+      return game.turn === markOf(game, playerId) ? 'Your turn' : `Waiting for ${other}`;
+    case 'finished': {
+      const mine = markOf(game, playerId);
+      if (!game.result || game.result.winner === null) return 'Draw';
+      return game.result.winner === mine ? 'You won' : 'You lost';
+    }
+    default:
+      return game.status;
+  }
+}
+
+export function cellName(index: number): string {
+  return `row ${Math.floor(index / 3) + 1}, column ${(index % 3) + 1}`;
+}
+
+export function when(iso: string, now = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  const steps: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['second', 60],
+    ['minute', 60],
+    ['hour', 24],
+    ['day', 7],
+  ];
+  let value = seconds;
+  for (const [unit, size] of steps) {
+    if (Math.abs(value) < size) return format.format(value, unit);
+    value = Math.round(value / size);
+  }
+  return new Date(iso).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' });
+}

@@ -1,0 +1,139 @@
+import { type GameView, GameViewSchema, type MoveEvent, MoveEventSchema, opponentOf } from '@ttt/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, describeError } from '../api';
+import { onlineApi } from '../api-online';
+import { type Connection, subscribe } from '../live';
+
+/** A move event applied to the game one version before it. */
+export function applyMoveEvent(game: GameView, event: MoveEvent): GameView {
+  const board = [...game.board];
+  board[event.cell] = event.mark;
+  return {
+    ...game,
+    version: event.version,
+    board,
+    moves: [...game.moves, event.cell],
+    status: event.status,
+    result: event.result,
+    turn: event.status === 'playing' ? opponentOf(event.mark) : null,
+    updatedAt: event.at,
+    finishedAt: event.status === 'finished' ? event.at : game.finishedAt,
+  };
+}
+
+const REFRESH_CODES = new Set(['game/stale', 'move/not-your-turn', 'move/cell-taken', 'game/over', 'game/not-started']);
+
+export interface GameState {
+  game: GameView | null;
+  /** Loading failed (e.g. no such game). */
+  loadError: string | null;
+  /** The last action failed. */
+  error: string | null;
+  pending: boolean;
+  connection: Connection;
+  move: (cell: number) => void;
+  act: (action: 'accept' | 'decline' | 'cancel' | 'resign' | 'rematch', body?: unknown) => Promise<GameView | null>;
+  dismissError: () => void;
+}
+
+/**
+ * One game, kept live. Every update — an answer to our own request, a pushed event or a
+ * poll — goes through `show`, which never replaces a board with an older version.
+ */
+export function useGame(id: string): GameState {
+  const [game, setGame] = useState<GameView | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const [connection, setConnection] = useState<Connection>('connecting');
+  const current = useRef<GameView | null>(null);
+  const busy = useRef(false);
+
+  const show = useCallback((next: GameView) => {
+    const shown = current.current;
+    if (shown && shown.id === next.id && next.version < shown.version) return;
+    current.current = next;
+    setGame(next);
+  }, []);
+
+  const refresh = useCallback(() => {
+    onlineApi
+      .game(id)
+      .then((fresh) => {
+        setLoadError(null);
+        show(fresh);
+      })
+      .catch((caught: unknown) => {
+        if (!current.current) setLoadError(describeError(caught));
+      });
+  }, [id, show]);
+
+  useEffect(() => {
+    current.current = null;
+    setGame(null);
+    setLoadError(null);
+    refresh();
+    return subscribe({
+      url: () =>
+        `/api/games/${encodeURIComponent(id)}/events${current.current ? `?since=${current.current.version}` : ''}`,
+      events: {
+        move: (data) => {
+          const event = MoveEventSchema.parse(data);
+          const shown = current.current;
+          if (!shown || event.version <= shown.version) return;
+          if (event.version === shown.version + 1) show(applyMoveEvent(shown, event));
+          else refresh();
+        },
+        game: (data) => show(GameViewSchema.parse(data)),
+      },
+      poll: refresh,
+      onConnection: setConnection,
+    });
+  }, [id, refresh, show]);
+
+  const run = useCallback(
+    async (action: () => Promise<GameView>): Promise<GameView | null> => {
+      if (busy.current) return null;
+      busy.current = true;
+      setPending(true);
+      try {
+        const result = await action();
+        setError(null);
+        return result;
+      } catch (caught) {
+        setError(describeError(caught));
+        if (caught instanceof ApiError && REFRESH_CODES.has(caught.code)) refresh();
+        return null;
+      } finally {
+        busy.current = false;
+        setPending(false);
+      }
+    },
+    [refresh],
+  );
+
+  return {
+    game,
+    loadError,
+    error,
+    pending,
+    connection,
+    move: (cell) => {
+      const shown = current.current;
+      if (!shown) return;
+      void run(async () => {
+        const next = await onlineApi.move(id, cell, shown.version);
+        show(next);
+        return next;
+      });
+    },
+    act: (action, body) =>
+      run(async () => {
+        const result = await onlineApi.act(id, action, body);
+        // A rematch answers with the new game; everything else with this one.
+        if (result.id === id) show(result);
+        return result;
+      }),
+    dismissError: () => setError(null),
+  };
+}

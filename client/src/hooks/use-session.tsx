@@ -1,0 +1,54 @@
+import type { Player } from '@ttt/shared';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { describeError } from '../api';
+import { onlineApi } from '../api-online';
+
+export interface SessionState {
+  /** undefined while loading, null when signed out. */
+  player: Player | null | undefined;
+  error: string | null;
+  signIn: (name: string, password: string) => Promise<{ created: boolean }>;
+  signOut: () => Promise<void>;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [player, setPlayer] = useState<Player | null | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let active = true;
+    onlineApi
+      .session()
+      .then((session) => active && setPlayer(session.player))
+      .catch((caught: unknown) => {
+        if (!active) return;
+        setPlayer(null);
+        setError(describeError(caught));
+      });
+    return () => {
+      active = false;
+    };
+  }, []);
+
+  const signIn = useCallback(async (name: string, password: string) => {
+    const session = await onlineApi.signIn(name, password);
+    setPlayer(session.player);
+    setError(null);
+    return { created: session.created ?? false };
+  }, []);
+
+  const signOut = useCallback(async () => {
+    await onlineApi.signOut();
+    setPlayer(null);
+  }, []);
+
+  return <SessionContext.Provider value={{ player, error, signIn, signOut }}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionState {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession needs a SessionProvider');
+  return session;
+}

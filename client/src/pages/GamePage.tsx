@@ -1,0 +1,258 @@
+import type { GameView, Mark, Player } from '@ttt/shared';
+import { useState } from 'react';
+import { Board } from '../components/Board';
+import { ConnectionBadge } from '../components/ConnectionBadge';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Button, Card, focusRing, Spinner } from '../components/ui';
+import { cellName, markOf, playerWith, statusLine } from '../game-text';
+import { useGame } from '../hooks/use-game';
+import { Link, navigate } from '../router';
+
+function CopyField({ label, value }: { label: string; value: string }) {
+  const [copied, setCopied] = useState(false);
+  const id = `copy-${label.replace(/\W+/g, '-').toLowerCase()}`;
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+    } catch {
+      (document.getElementById(id) as HTMLInputElement | null)?.select();
+    }
+    setCopied(true);
+    setTimeout(() => setCopied(false), 2000);
+  };
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm font-medium">
+        {label}
+      </label>
+      <div className="flex gap-2">
+        <input
+          id={id}
+          readOnly
+          value={value}
+          onFocus={(event) => event.target.select()}
+          className={`min-w-0 flex-1 rounded-lg border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-xs dark:border-slate-600 dark:bg-slate-950 ${focusRing}`}
+        />
+        <Button onClick={copy} aria-label={`Copy the ${label.toLowerCase()}`}>
+          {copied ? 'Copied' : 'Copy'}
+        </Button>
+      </div>
+      <span aria-live="polite" className="sr-only">
+        {copied ? 'Copied to the clipboard' : ''}
+      </span>
+    </div>
+  );
+}
+
+function PlayerTag({ player, mark, you }: { player: Player | null; mark: Mark; you: boolean }) {
+  return (
+    <span className="inline-flex items-baseline gap-1.5">
+      <span
+        className={`font-black ${mark === 'X' ? 'text-blue-600 dark:text-blue-400' : 'text-red-600 dark:text-red-400'}`}
+      >
+        {mark}
+      </span>
+      <span className="font-semibold">{player ? player.name : 'someone'}</span>
+      {you ? <span className="text-xs text-slate-500">(you)</span> : null}
+    </span>
+  );
+}
+
+function Actions({
+  game,
+  viewer,
+  token,
+  pending,
+  act,
+}: {
+  game: GameView;
+  viewer: Player | null;
+  token: string | null;
+  pending: boolean;
+  act: ReturnType<typeof useGame>['act'];
+}) {
+  const [confirmResign, setConfirmResign] = useState(false);
+  const mine = markOf(game, viewer?.id);
+  const isHost = viewer?.id === game.host.id;
+  const buttons = [];
+
+  if (game.status === 'pending') {
+    if (isHost) {
+      buttons.push(
+        <Button key="cancel" variant="danger" disabled={pending} onClick={() => act('cancel')}>
+          Cancel invitation
+        </Button>,
+      );
+    } else if (game.invite === 'name' && viewer?.id === game.opponent?.id) {
+      buttons.push(
+        <Button key="accept" variant="primary" disabled={pending} onClick={() => act('accept')}>
+          Accept
+        </Button>,
+        <Button key="decline" disabled={pending} onClick={() => act('decline')}>
+          Decline
+        </Button>,
+      );
+    } else if (game.invite === 'link' && token) {
+      buttons.push(
+        viewer ? (
+          <Button key="accept" variant="primary" disabled={pending} onClick={() => act('accept', { token })}>
+            Accept {game.host.name}'s invitation
+          </Button>
+        ) : (
+          <Link
+            key="sign-in"
+            href={`/online?next=${encodeURIComponent(`/games/${game.id}?invite=${token}`)}`}
+            className={`rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white ${focusRing}`}
+          >
+            Sign in to accept
+          </Link>
+        ),
+      );
+    }
+  }
+  if (game.status === 'playing' && mine) {
+    buttons.push(
+      confirmResign ? (
+        <span key="confirm" className="flex flex-wrap items-center gap-2">
+          <span className="text-sm">Resign this game?</span>
+          <Button variant="danger" disabled={pending} onClick={() => act('resign').then(() => setConfirmResign(false))}>
+            Yes, resign
+          </Button>
+          <Button onClick={() => setConfirmResign(false)}>Keep playing</Button>
+        </span>
+      ) : (
+        <Button key="resign" variant="danger" disabled={pending} onClick={() => setConfirmResign(true)}>
+          Resign
+        </Button>
+      ),
+    );
+  }
+  if (game.status === 'finished' && mine) {
+    buttons.push(
+      game.rematchId ? (
+        <Link
+          key="rematch"
+          href={`/games/${game.rematchId}`}
+          className={`rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white ${focusRing}`}
+        >
+          Open the rematch
+        </Link>
+      ) : (
+        <Button
+          key="rematch"
+          variant="primary"
+          disabled={pending}
+          onClick={async () => {
+            const rematch = await act('rematch');
+            if (rematch) navigate(`/games/${rematch.id}`);
+          }}
+        >
+          Rematch
+        </Button>
+      ),
+    );
+  }
+  if (game.rematchOf && game.status === 'pending') {
+    buttons.push(
+      <Link
+        key="previous"
+        href={`/games/${game.rematchOf}`}
+        className={`rounded px-2 py-2 text-sm underline ${focusRing}`}
+      >
+        Previous game
+      </Link>,
+    );
+  }
+  return buttons.length > 0 ? <div className="flex flex-wrap items-center gap-2">{buttons}</div> : null;
+}
+
+export function GamePage({ id, viewer, token }: { id: string; viewer: Player | null; token: string | null }) {
+  const { game, loadError, error, pending, connection, move, act, dismissError } = useGame(id);
+
+  if (loadError && !game) {
+    return (
+      <Card className="mx-auto max-w-md text-center">
+        <h1 className="text-xl font-bold">Game not available</h1>
+        <p className="mt-2 text-sm">{loadError}</p>
+        <Link href="/online" className={`mt-4 inline-block rounded underline ${focusRing}`}>
+          Back to the lobby
+        </Link>
+      </Card>
+    );
+  }
+  if (!game) return <Spinner label="Loading the game…" />;
+
+  const mine = markOf(game, viewer?.id);
+  const x = playerWith(game, 'X');
+  const o = playerWith(game, 'O');
+  const canPlay = (cell: number) =>
+    game.status === 'playing' && mine !== null && game.turn === mine && game.board[cell] === '';
+  const watchLink = `${window.location.origin}/games/${game.id}`;
+  const result = game.result;
+
+  return (
+    <div className="flex flex-col gap-5">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <Link href="/online" className={`rounded text-sm underline ${focusRing}`}>
+          ← Lobby
+        </Link>
+        <ConnectionBadge connection={connection} />
+      </div>
+
+      <div className="text-center">
+        <h1 className="flex flex-wrap items-baseline justify-center gap-x-3 text-xl">
+          <PlayerTag player={x} mark="X" you={mine === 'X'} />
+          <span className="text-sm text-slate-500">vs</span>
+          <PlayerTag player={o} mark="O" you={mine === 'O'} />
+        </h1>
+        <p role="status" aria-live="polite" data-testid="status" className="mt-3 text-2xl font-semibold">
+          {statusLine(game, viewer?.id)}
+        </p>
+        {!mine && game.status === 'playing' ? (
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">You are watching this game.</p>
+        ) : null}
+      </div>
+
+      <Board
+        board={game.board}
+        winningLine={result?.line ?? null}
+        canPlay={canPlay}
+        onPlay={move}
+        busy={pending}
+        label="Game board"
+      />
+
+      <div className="mx-auto flex w-full max-w-sm flex-col gap-4">
+        <ErrorMessage message={error} onDismiss={dismissError} />
+        <Actions game={game} viewer={viewer} token={token} pending={pending} act={act} />
+        {game.inviteToken ? (
+          <CopyField
+            label="Invitation link"
+            value={`${window.location.origin}/games/${game.id}?invite=${game.inviteToken}`}
+          />
+        ) : null}
+        <CopyField label="Link to watch" value={watchLink} />
+        <section aria-labelledby="moves-heading">
+          <h2 id="moves-heading" className="text-sm font-semibold">
+            Moves
+          </h2>
+          {game.moves.length === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">No moves yet.</p>
+          ) : (
+            <ol className="mt-1 list-decimal pl-6 text-sm" data-testid="moves">
+              {game.moves.map((cell, index) => {
+                const mark: Mark = index % 2 === 0 ? 'X' : 'O';
+                return (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: moves never change order
+                  <li key={index}>
+                    {playerWith(game, mark)?.name ?? mark} ({mark}): {cellName(cell)}
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}

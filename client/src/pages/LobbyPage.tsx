@@ -1,0 +1,256 @@
+import { type GameList, type GameSummary, type Player, PlayerNameSchema } from '@ttt/shared';
+import { type FormEvent, useState } from 'react';
+import { describeError } from '../api';
+import { onlineApi } from '../api-online';
+import { ConnectionBadge } from '../components/ConnectionBadge';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Button, Card, focusRing, Spinner } from '../components/ui';
+import { lobbyLine, opponentFor, when } from '../game-text';
+import { useLobby } from '../hooks/use-lobby';
+import { useSession } from '../hooks/use-session';
+import { Link, navigate } from '../router';
+
+const SECTIONS: { list: GameList; title: string; empty: string }[] = [
+  { list: 'received', title: 'Invitations for you', empty: 'No invitations right now.' },
+  { list: 'sent', title: 'Invitations you sent', empty: 'You have no open invitations.' },
+  { list: 'playing', title: 'Games in progress', empty: 'No games in progress. Invite someone above.' },
+  { list: 'finished', title: 'Finished games', empty: 'No finished games yet.' },
+];
+
+function MiniBoard({ board }: { board: readonly string[] }) {
+  return (
+    <span
+      aria-hidden="true"
+      className="grid size-10 shrink-0 grid-cols-3 gap-px rounded bg-slate-300 p-px dark:bg-slate-700"
+    >
+      {board.map((cell, index) => (
+        <span
+          // biome-ignore lint/suspicious/noArrayIndexKey: fixed positions
+          key={index}
+          className={`flex items-center justify-center bg-white text-[9px] font-bold leading-none dark:bg-slate-900 ${cell === 'X' ? 'text-blue-600 dark:text-blue-400' : 'text-red-600 dark:text-red-400'}`}
+        >
+          {cell}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function GameRow({
+  game,
+  player,
+  list,
+  onChanged,
+}: {
+  game: GameSummary;
+  player: Player;
+  list: GameList;
+  onChanged: () => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const other = opponentFor(game, player.id);
+  const act = async (action: 'accept' | 'decline' | 'cancel') => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await onlineApi.act(game.id, action);
+      if (action === 'accept') navigate(`/games/${game.id}`);
+      else onChanged();
+    } catch (caught) {
+      setError(describeError(caught));
+      onChanged();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const title = other ? `${other.name}` : 'Invitation link';
+  return (
+    <li
+      className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between"
+      data-testid={`game-${game.id}`}
+    >
+      <div className="flex min-w-0 items-center gap-3">
+        <MiniBoard board={game.board} />
+        <div className="min-w-0">
+          <Link
+            href={`/games/${game.id}`}
+            className={`rounded font-semibold underline-offset-2 hover:underline ${focusRing}`}
+          >
+            {list === 'received' || list === 'sent' ? title : `vs ${title}`}
+          </Link>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            <span>{lobbyLine(game, player.id)}</span> · <time dateTime={game.updatedAt}>{when(game.updatedAt)}</time>
+          </p>
+          {error ? <p className="text-sm text-red-700 dark:text-red-300">{error}</p> : null}
+        </div>
+      </div>
+      <div className="flex shrink-0 gap-2">
+        {list === 'received' ? (
+          <>
+            <Button
+              variant="primary"
+              disabled={busy}
+              onClick={() => act('accept')}
+              aria-label={`Accept ${game.host.name}'s invitation`}
+            >
+              Accept
+            </Button>
+            <Button
+              disabled={busy}
+              onClick={() => act('decline')}
+              aria-label={`Decline ${game.host.name}'s invitation`}
+            >
+              Decline
+            </Button>
+          </>
+        ) : list === 'sent' ? (
+          <Button disabled={busy} onClick={() => act('cancel')} aria-label={`Cancel the invitation to ${title}`}>
+            Cancel
+          </Button>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+function NewGame({ onCreated }: { onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const create = async (body: { opponent: string } | { invite: 'link' }) => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      const game = await onlineApi.createGame(body);
+      setError(null);
+      setName('');
+      if ('invite' in body) navigate(`/games/${game.id}`);
+      else onCreated();
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const opponent = name.trim();
+    const check = PlayerNameSchema.safeParse(opponent);
+    if (!check.success) {
+      setError(check.error.issues[0]?.message ?? 'Not a valid name');
+      return;
+    }
+    void create({ opponent });
+  };
+
+  return (
+    <Card>
+      <h2 className="text-lg font-semibold">New game</h2>
+      <form onSubmit={submit} className="mt-3 flex flex-col gap-2 sm:flex-row" noValidate>
+        <label htmlFor="opponent" className="sr-only">
+          Opponent's name
+        </label>
+        <input
+          id="opponent"
+          placeholder="Opponent's name"
+          autoCapitalize="none"
+          spellCheck={false}
+          maxLength={40}
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          className={`min-w-0 flex-1 rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-600 dark:bg-slate-950 ${focusRing}`}
+        />
+        <Button type="submit" variant="primary" disabled={busy}>
+          Invite
+        </Button>
+      </form>
+      <div className="mt-3 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
+        <span>or</span>
+        <Button disabled={busy} onClick={() => create({ invite: 'link' })}>
+          Create an invitation link
+        </Button>
+      </div>
+      <div className="mt-3">
+        <ErrorMessage message={error} onDismiss={() => setError(null)} />
+      </div>
+    </Card>
+  );
+}
+
+export function LobbyPage({ player }: { player: Player }) {
+  const { signOut } = useSession();
+  const { lobby, error, connection, refresh, loadMore, loadingMore } = useLobby();
+  const [signingOut, setSigningOut] = useState(false);
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold">
+            Hello, <span>{player.name}</span>
+          </h1>
+          {lobby ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="record">
+              {lobby.record.wins} {lobby.record.wins === 1 ? 'win' : 'wins'} · {lobby.record.losses}{' '}
+              {lobby.record.losses === 1 ? 'loss' : 'losses'} · {lobby.record.draws}{' '}
+              {lobby.record.draws === 1 ? 'draw' : 'draws'}
+            </p>
+          ) : null}
+        </div>
+        <div className="flex items-center gap-3">
+          <ConnectionBadge connection={connection} />
+          <Button
+            disabled={signingOut}
+            onClick={async () => {
+              setSigningOut(true);
+              await signOut().finally(() => setSigningOut(false));
+            }}
+          >
+            Sign out
+          </Button>
+        </div>
+      </div>
+
+      <NewGame onCreated={refresh} />
+      <ErrorMessage message={error} />
+
+      {!lobby ? (
+        <Spinner label="Loading your games…" />
+      ) : (
+        SECTIONS.map(({ list, title, empty }) => {
+          const page = lobby[list];
+          return (
+            <Card key={list}>
+              <h2 className="text-lg font-semibold" id={`list-${list}`}>
+                {title}{' '}
+                {page.games.length > 0 ? (
+                  <span className="text-slate-500">
+                    ({page.games.length}
+                    {page.cursor ? '+' : ''})
+                  </span>
+                ) : null}
+              </h2>
+              {page.games.length === 0 ? (
+                <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">{empty}</p>
+              ) : (
+                <ul aria-labelledby={`list-${list}`} className="divide-y divide-slate-200 dark:divide-slate-800">
+                  {page.games.map((game) => (
+                    <GameRow key={game.id} game={game} player={player} list={list} onChanged={refresh} />
+                  ))}
+                </ul>
+              )}
+              {page.cursor ? (
+                <Button className="mt-2" disabled={loadingMore === list} onClick={() => loadMore(list)}>
+                  {loadingMore === list ? 'Loading…' : 'Show more'}
+                </Button>
+              ) : null}
+            </Card>
+          );
+        })
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { type Browser, type BrowserContext, expect, type Locator, type Page } from '@playwright/test';
+
+export const PASSWORD = 'a long enough password';
+
+let counter = 0;
+/** Names unique within a run: the server keeps its players for the whole run. */
+export const uniqueName = (base: string) =>
+  `${base}_${Date.now().toString(36).slice(-4)}${(counter++).toString(36)}${Math.floor(Math.random() * 100)}`.slice(
+    0,
+    20,
+  );
+
+/** One person in one browser context, driving the online pages. */
+export class OnlinePlayer {
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly name: string,
+  ) {}
+
+  static async open(browser: Browser, base: string): Promise<OnlinePlayer> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    return new OnlinePlayer(context, page, uniqueName(base));
+  }
+
+  async signIn() {
+    await this.page.goto('/online');
+    await this.page.getByLabel('Name').fill(this.name);
+    await this.page.getByLabel('Password').fill(PASSWORD);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(this.page.getByRole('heading', { name: `Hello, ${this.name}` })).toBeVisible();
+    await expect(this.connection).toHaveAttribute('data-connection', 'live');
+  }
+
+  get status(): Locator {
+    return this.page.getByTestId('status');
+  }
+
+  get connection(): Locator {
+    return this.page.getByTestId('connection');
+  }
+
+  section(title: string): Locator {
+    return this.page.getByRole('list', { name: title });
+  }
+
+  async invite(opponent: string) {
+    await this.page.getByLabel("Opponent's name").fill(opponent);
+    await this.page.getByRole('button', { name: 'Invite', exact: true }).click();
+  }
+
+  cell(index: number): Locator {
+    const row = Math.floor(index / 3) + 1;
+    const column = (index % 3) + 1;
+    return this.page.getByRole('button', { name: new RegExp(`^row ${row}, column ${column}, `) });
+  }
+
+  async play(index: number, mark: 'X' | 'O') {
+    await this.cell(index).click();
+    await expect(this.cell(index)).toHaveAccessibleName(new RegExp(`^row \\d, column \\d, ${mark}`));
+  }
+
+  async gameId(): Promise<string> {
+    await expect(this.page).toHaveURL(/\/games\/[A-Za-z0-9_-]{22}/);
+    return new URL(this.page.url()).pathname.split('/').pop() ?? '';
+  }
+
+  async close() {
+    await this.context.close();
+  }
+}

@@ -1,0 +1,176 @@
+import { expect, test } from '@playwright/test';
+import { OnlinePlayer } from '../online-fixtures';
+
+test.describe('online play', () => {
+  test('invite, accept, play live to a win, see the result and the record, rematch, spectate', async ({ browser }) => {
+    test.setTimeout(90_000);
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob');
+    await bob.signIn();
+    await alice.signIn();
+
+    // Alice invites Bob; it shows up in Bob's lobby without a reload.
+    await alice.invite(bob.name);
+    await expect(alice.section('Invitations you sent')).toContainText(`You invited ${bob.name}`);
+    const invitation = bob.section('Invitations for you');
+    await expect(invitation).toContainText(`${alice.name} invited you`);
+    await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
+    const id = await bob.gameId();
+    await expect(bob.status).toHaveText('Your turn');
+
+    // Alice's lobby moves the game to "in progress" by itself; she opens it.
+    await expect(alice.section('Games in progress')).toContainText(`Waiting for ${bob.name}`);
+    await alice
+      .section('Games in progress')
+      .getByRole('link', { name: `vs ${bob.name}` })
+      .click();
+    expect(await alice.gameId()).toBe(id);
+    await expect(alice.status).toHaveText(`Waiting for ${bob.name}`);
+    await expect(alice.connection).toHaveAttribute('data-connection', 'live');
+
+    // Each move appears on the other screen without reloading. Bob plays X (he was invited).
+    const moves: [OnlinePlayer, number, 'X' | 'O'][] = [
+      [bob, 0, 'X'],
+      [alice, 3, 'O'],
+      [bob, 1, 'X'],
+      [alice, 4, 'O'],
+    ];
+    for (const [mover, cell, mark] of moves) {
+      const other = mover === bob ? alice : bob;
+      await expect(mover.status).toHaveText('Your turn');
+      await mover.play(cell, mark);
+      await expect(other.cell(cell)).toHaveAccessibleName(new RegExp(`, ${mark}$`));
+      await expect(other.status).toHaveText('Your turn');
+    }
+    // Bob wins with the keyboard: the online board works like the local one.
+    await bob.cell(1).focus();
+    await bob.page.keyboard.press('ArrowRight');
+    await expect(bob.cell(2)).toBeFocused();
+    await bob.page.keyboard.press('Enter');
+    await expect(bob.status).toHaveText('You win');
+    await expect(alice.status).toHaveText('You lose');
+    for (const cell of [0, 1, 2]) await expect(alice.cell(cell)).toHaveAccessibleName(/winning line$/);
+    await expect(alice.page.getByTestId('moves').getByRole('listitem')).toHaveCount(5);
+
+    // Both find it under finished games with their own result, and their record.
+    for (const [player, result, record] of [
+      [bob, 'You won', '1 win · 0 losses · 0 draws'],
+      [alice, 'You lost', '0 wins · 1 loss · 0 draws'],
+    ] as const) {
+      await player.page.getByRole('link', { name: '← Lobby' }).click();
+      await expect(player.section('Finished games')).toContainText(result);
+      await expect(player.page.getByTestId('record')).toHaveText(record);
+    }
+
+    // Rematch: Alice asks from the finished game; Bob sees it live and accepts; marks swap.
+    await alice
+      .section('Finished games')
+      .getByRole('link', { name: `vs ${bob.name}` })
+      .click();
+    await alice.page.getByRole('button', { name: 'Rematch' }).click();
+    const rematchId = await alice.gameId();
+    expect(rematchId).not.toBe(id);
+    await expect(alice.status).toHaveText(`Waiting for ${bob.name} to accept`);
+    await expect(bob.section('Invitations for you')).toContainText(`${alice.name} invited you`);
+    await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
+    expect(await bob.gameId()).toBe(rematchId);
+    await expect(alice.status).toHaveText('Your turn');
+
+    // A third person with the link watches, read-only, live.
+    const carol = await OnlinePlayer.open(browser, 'carol');
+    await carol.page.goto(`/games/${rematchId}`);
+    await expect(carol.status).toHaveText(`${alice.name}'s turn (X)`);
+    await expect(carol.page.getByText('You are watching this game.')).toBeVisible();
+    await alice.play(4, 'X');
+    await expect(carol.cell(4)).toHaveAccessibleName('row 2, column 2, X');
+    await expect(carol.status).toHaveText(`${bob.name}'s turn (O)`);
+    await carol.cell(0).click({ force: true });
+    await expect(carol.cell(0)).toHaveAccessibleName('row 1, column 1, empty');
+
+    await Promise.all([alice.close(), bob.close(), carol.close()]);
+  });
+
+  test('an invitation by link, accepted by whoever opens it', async ({ browser }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const dave = await OnlinePlayer.open(browser, 'dave');
+    await alice.signIn();
+    await alice.page.getByRole('button', { name: 'Create an invitation link' }).click();
+    await expect(alice.status).toHaveText('Waiting for someone to accept your invitation link');
+    const link = await alice.page.getByRole('textbox', { name: 'Invitation link' }).inputValue();
+    expect(link).toMatch(/\/games\/[A-Za-z0-9_-]{22}\?invite=[A-Za-z0-9_-]{43}$/);
+
+    // Dave opens the link signed out, signs in, and comes back to accept.
+    await dave.page.goto(link);
+    await dave.page.getByRole('link', { name: 'Sign in to accept' }).click();
+    await dave.page.getByLabel('Name').fill(dave.name);
+    await dave.page.getByLabel('Password').fill('a long enough password');
+    await dave.page.getByRole('button', { name: 'Sign in' }).click();
+    await dave.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
+    await expect(dave.status).toHaveText('Your turn');
+    await expect(alice.status).toHaveText(`Waiting for ${dave.name}`);
+    await expect(alice.page.getByRole('textbox', { name: 'Invitation link' })).toHaveCount(0);
+    await Promise.all([alice.close(), dave.close()]);
+  });
+
+  test('a declined invitation leaves the sender’s lobby at once', async ({ browser }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob');
+    await bob.signIn();
+    await alice.signIn();
+    await alice.invite(bob.name);
+    await expect(alice.section('Invitations you sent')).toContainText(`You invited ${bob.name}`);
+    await bob.page.getByRole('button', { name: `Decline ${alice.name}'s invitation` }).click();
+    await expect(alice.page.getByText('You have no open invitations.')).toBeVisible();
+    await expect(bob.page.getByText('No invitations right now.')).toBeVisible();
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  test('falls back to polling when live streams are blocked', async ({ browser }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob');
+    await bob.signIn();
+    await alice.signIn();
+    await alice.invite(bob.name);
+    await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
+    const id = await bob.gameId();
+
+    await alice.page.route('**/events**', (route) => route.fulfill({ status: 503, body: 'no streams here' }));
+    await alice.page.goto(`/games/${id}`);
+    await expect(alice.connection).toHaveAttribute('data-connection', 'polling');
+    await bob.play(4, 'X');
+    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X', { timeout: 10_000 });
+    await expect(alice.status).toHaveText('Your turn');
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  test('names are checked and every name is shown as text', async ({ browser }) => {
+    const mallory = await OnlinePlayer.open(browser, 'mallory');
+    let dialogs = 0;
+    mallory.page.on('dialog', async (dialog) => {
+      dialogs++;
+      await dialog.dismiss();
+    });
+    await mallory.page.goto('/online');
+    await mallory.page.getByLabel('Name').fill('<img src=x onerror=alert(1)>');
+    await mallory.page.getByLabel('Password').fill('a long enough password');
+    await mallory.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(mallory.page.getByRole('alert')).toContainText('Names are 3–20 letters, digits, _ or -');
+
+    await mallory.signIn();
+    await mallory.invite('<b>bob</b>');
+    await expect(mallory.page.getByRole('alert')).toContainText('Names are 3–20 letters');
+    await mallory.invite('nobody_by_this_name');
+    await expect(mallory.page.getByRole('alert')).toContainText('No player is called nobody_by_this_name');
+    await expect(mallory.page.locator('main img, main b')).toHaveCount(0);
+    expect(dialogs).toBe(0);
+    await mallory.close();
+  });
+
+  test('the local board links to online play and back', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Play online' }).click();
+    await expect(page.getByRole('heading', { name: 'Play online' })).toBeVisible();
+    await page.getByRole('link', { name: 'Play here' }).click();
+    await expect(page.getByTestId('status')).toHaveText("Player X's Turn");
+  });
+});
