@@ -6,6 +6,7 @@ import {
   GameParamsSchema,
   GameViewSchema,
   MoveOnlineRequestSchema,
+  type Player,
 } from '@ttt/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod/mini';
@@ -74,18 +75,19 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
     async (request) => gameView(await games.get(request.params.id), currentPlayer(request)?.id ?? null),
   );
 
-  const action = (
+  /** A POST on one game by its signed-in player: the body schema types the handler's body. */
+  const action = <Body extends z.ZodMiniType>(
     path: string,
     summary: string,
-    run: (playerId: { id: string; name: string }, id: string, body: unknown) => Promise<GameRecord>,
-    body?: z.ZodMiniType,
+    body: Body | null,
+    run: (player: Player, id: string, body: z.output<Body>) => Promise<GameRecord>,
   ) => {
     app.post(
       `/api/games/:id/${path}`,
       { schema: { tags: ['games'], summary, params, ...(body ? { body } : {}), response: gameResponse } },
       async (request) => {
         const player = requirePlayer(request);
-        const game = await run(player, request.params.id, request.body);
+        const game = await run(player, request.params.id, request.body as z.output<Body>);
         return gameView(game, player.id);
       },
     );
@@ -94,20 +96,17 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
   action(
     'accept',
     'Accept an invitation (a link invitation needs its token)',
-    (player, id, body) => games.accept(player, id, (body as z.infer<typeof AcceptRequestSchema>)?.token),
     AcceptRequestSchema,
+    (player, id, body) => games.accept(player, id, body?.token),
   );
-  action('decline', 'Decline an invitation sent to you', (player, id) => games.decline(player, id));
-  action('cancel', 'Cancel an invitation you sent', (player, id) => games.cancel(player, id));
-  action('resign', 'Resign; your opponent wins', (player, id) => games.resign(player, id));
+  action('decline', 'Decline an invitation sent to you', null, (player, id) => games.decline(player, id));
+  action('cancel', 'Cancel an invitation you sent', null, (player, id) => games.cancel(player, id));
+  action('resign', 'Resign; your opponent wins', null, (player, id) => games.resign(player, id));
   action(
     'moves',
     'Play a cell; give the version you saw to refuse a move on an older board',
-    (player, id, body) => {
-      const move = body as z.infer<typeof MoveOnlineRequestSchema>;
-      return games.move(player, id, move.cell, move.version);
-    },
     MoveOnlineRequestSchema,
+    (player, id, move) => games.move(player, id, move.cell, move.version),
   );
 
   app.post(
