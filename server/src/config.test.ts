@@ -1,5 +1,25 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+
+/** A config file in a fresh folder; returns its path. */
+function configFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'ttt-config-')), 'tictactoe.ini');
+  writeFileSync(path, text);
+  return path;
+}
+
+const TUTORIAL_FILE = `; As in the AWS tutorial
+[dynamodb]
+region = eu-west-1
+endpoint = http://localhost:8000
+
+[flask]
+secret_key = ${'f'.repeat(40)}
+serverPort = 5000
+`;
 
 describe('loadConfig', () => {
   it('has defaults for everything', () => {
@@ -10,6 +30,14 @@ describe('loadConfig', () => {
       logLevel: 'info',
       sessionSecret: undefined,
       trustProxy: false,
+      storage: {
+        kind: 'memory',
+        region: 'us-east-1',
+        endpoint: undefined,
+        table: 'Games',
+        createTables: true,
+        placeholderCredentials: false,
+      },
     });
     expect(config.clientDir).toMatch(/client[/\\]dist$/);
   });
@@ -23,6 +51,11 @@ describe('loadConfig', () => {
       SESSION_SECRET_PREVIOUS: 'p'.repeat(32),
       TRUST_PROXY: 'true',
       CLIENT_DIR: '/srv/client',
+      STORAGE: 'dynamodb',
+      AWS_REGION: 'eu-central-1',
+      DYNAMODB_ENDPOINT: 'http://localhost:8000',
+      DYNAMODB_TABLE: 'TicTacToe.Games',
+      DYNAMODB_CREATE_TABLES: 'false',
     });
     expect(config).toEqual({
       port: 8080,
@@ -32,6 +65,14 @@ describe('loadConfig', () => {
       sessionSecretPrevious: 'p'.repeat(32),
       trustProxy: true,
       clientDir: '/srv/client',
+      storage: {
+        kind: 'dynamodb',
+        region: 'eu-central-1',
+        endpoint: 'http://localhost:8000',
+        table: 'TicTacToe.Games',
+        createTables: false,
+        placeholderCredentials: true,
+      },
     });
   });
 
@@ -45,6 +86,11 @@ describe('loadConfig', () => {
     [{ PORT: '0' }, /PORT: must be 1 or more/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: .*"loud"/],
     [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],
+    [{ STORAGE: 'postgres' }, /STORAGE: .*"postgres"/],
+    [{ AWS_REGION: 'US East' }, /AWS_REGION: must be a region name such as us-east-1 \(got "US East"\)/],
+    [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, /DYNAMODB_ENDPOINT: must be an http\(s\) URL/],
+    [{ DYNAMODB_TABLE: 'no spaces please' }, /DYNAMODB_TABLE: must be 3–255 letters/],
+    [{ DYNAMODB_CREATE_TABLES: 'sometimes' }, /DYNAMODB_CREATE_TABLES/],
   ])('names the variable in the error for %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -58,5 +104,105 @@ describe('loadConfig', () => {
       expect(String(error)).toMatch(/SESSION_SECRET: must be at least 32 characters/);
       expect(String(error)).not.toContain('short-but-secret');
     }
+  });
+
+  describe('storage', () => {
+    it('takes the region from AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1', () => {
+      expect(loadConfig({ AWS_DEFAULT_REGION: 'eu-west-1' }).storage.region).toBe('eu-west-1');
+      expect(loadConfig({ AWS_REGION: 'ap-south-1', AWS_DEFAULT_REGION: 'eu-west-1' }).storage.region).toBe(
+        'ap-south-1',
+      );
+      expect(loadConfig({ STORAGE: 'dynamodb' }).storage.region).toBe('us-east-1');
+    });
+
+    it('uses placeholder credentials only for a local endpoint with no AWS credentials in the environment', () => {
+      const local = { STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: 'http://localhost:8000' };
+      expect(loadConfig(local).storage.placeholderCredentials).toBe(true);
+      expect(loadConfig({ ...local, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE' }).storage.placeholderCredentials).toBe(false);
+      expect(loadConfig({ ...local, AWS_PROFILE: 'dev' }).storage.placeholderCredentials).toBe(false);
+      expect(
+        loadConfig({ ...local, DYNAMODB_ENDPOINT: 'https://dynamodb-fips.us-east-1.amazonaws.com' }).storage
+          .placeholderCredentials,
+      ).toBe(false);
+      expect(loadConfig({ STORAGE: 'dynamodb' }).storage.placeholderCredentials).toBe(false);
+    });
+  });
+
+  describe('CONFIG_FILE', () => {
+    it("reads the tutorial's file, which selects DynamoDB", () => {
+      const config = loadConfig({ CONFIG_FILE: configFile(TUTORIAL_FILE) });
+      expect(config.storage).toEqual({
+        kind: 'dynamodb',
+        region: 'eu-west-1',
+        endpoint: 'http://localhost:8000',
+        table: 'Games',
+        createTables: true,
+        placeholderCredentials: true,
+      });
+      expect(config.sessionSecret).toBe('f'.repeat(40));
+    });
+
+    it('lets every environment variable win over the file', () => {
+      const config = loadConfig({
+        CONFIG_FILE: configFile(`${TUTORIAL_FILE}\n[dynamodb]\ntable = FromFile\n`),
+        STORAGE: 'memory',
+        AWS_REGION: 'us-west-2',
+        DYNAMODB_ENDPOINT: 'http://127.0.0.1:9000',
+        DYNAMODB_TABLE: 'FromEnv',
+        SESSION_SECRET: 'e'.repeat(32),
+      });
+      expect(config.storage).toMatchObject({
+        kind: 'memory',
+        region: 'us-west-2',
+        endpoint: 'http://127.0.0.1:9000',
+        table: 'FromEnv',
+      });
+      expect(config.sessionSecret).toBe('e'.repeat(32));
+      // AWS_DEFAULT_REGION is an environment variable too.
+      expect(
+        loadConfig({ CONFIG_FILE: configFile(TUTORIAL_FILE), AWS_DEFAULT_REGION: 'sa-east-1' }).storage.region,
+      ).toBe('sa-east-1');
+    });
+
+    it('reads the table and a [session] secret, and leaves storage in memory without a [dynamodb] section', () => {
+      const withTable = loadConfig({ CONFIG_FILE: configFile('[dynamodb]\ntable=Tutorial_Games\n') });
+      expect(withTable.storage).toMatchObject({ kind: 'dynamodb', table: 'Tutorial_Games', endpoint: undefined });
+      const session = loadConfig({
+        CONFIG_FILE: configFile(`# just a secret\n[session]\nsecret = ${'s'.repeat(32)}\n`),
+      });
+      expect(session.sessionSecret).toBe('s'.repeat(32));
+      expect(session.storage.kind).toBe('memory');
+    });
+
+    it('stops with an error naming CONFIG_FILE and the path when the file is missing', () => {
+      const missing = join(tmpdir(), 'ttt-no-such-dir', 'nothing.ini');
+      expect(() => loadConfig({ CONFIG_FILE: missing })).toThrow(ConfigError);
+      expect(() => loadConfig({ CONFIG_FILE: missing })).toThrow(`CONFIG_FILE: cannot read ${missing} (no such file)`);
+      const folder = mkdtempSync(join(tmpdir(), 'ttt-config-'));
+      expect(() => loadConfig({ CONFIG_FILE: folder })).toThrow(`CONFIG_FILE: cannot read ${folder} (it is a folder)`);
+    });
+
+    it('stops with an error naming CONFIG_FILE, the path and the line when the file is malformed', () => {
+      const path = configFile('[dynamodb]\nregion = us-east-1\nsecret_key_without_equals hunter2\n');
+      expect(() => loadConfig({ CONFIG_FILE: path })).toThrow(ConfigError);
+      expect(() => loadConfig({ CONFIG_FILE: path })).toThrow(
+        new RegExp(`CONFIG_FILE: ${path} is not a valid INI file: line 3`),
+      );
+      expect(() => loadConfig({ CONFIG_FILE: path })).not.toThrow(/hunter2/);
+    });
+
+    it('names the setting and the file when a value in it is wrong, and hides secrets', () => {
+      const path = configFile(`[dynamodb]\nendpoint = localhost:8000\n[flask]\nsecret_key = tooshort\n`);
+      try {
+        loadConfig({ CONFIG_FILE: path });
+        expect.unreachable();
+      } catch (error) {
+        expect(String(error)).toContain(
+          `DYNAMODB_ENDPOINT (from [dynamodb] endpoint in CONFIG_FILE ${path}): must be an http(s) URL`,
+        );
+        expect(String(error)).toContain(`SESSION_SECRET (from [flask] secret_key in CONFIG_FILE ${path})`);
+        expect(String(error)).not.toContain('tooshort');
+      }
+    });
   });
 });

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
+import { type Ini, IniSyntaxError, parseIni } from './ini.js';
 
 /** The only place that reads the environment: one schema, defaults, errors that name the variable. */
 
@@ -26,7 +29,42 @@ const EnvSchema = z.object({
   SESSION_SECRET_PREVIOUS: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   TRUST_PROXY: booleanFlag(false),
   CLIENT_DIR: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
+  STORAGE: z.optional(z.enum(['memory', 'dynamodb'])),
+  AWS_REGION: z.optional(z.string().check(z.regex(/^[a-z0-9-]{2,32}$/, 'must be a region name such as us-east-1'))),
+  AWS_DEFAULT_REGION: z.optional(
+    z.string().check(z.regex(/^[a-z0-9-]{2,32}$/, 'must be a region name such as us-east-1')),
+  ),
+  DYNAMODB_ENDPOINT: z.optional(
+    z
+      .string()
+      .check(
+        z.refine(
+          (value) => /^https?:\/\//.test(value) && URL.canParse(value),
+          'must be an http(s) URL such as http://localhost:8000',
+        ),
+      ),
+  ),
+  DYNAMODB_TABLE: z._default(
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be 3–255 letters, digits, _ . or -')),
+    'Games',
+  ),
+  DYNAMODB_CREATE_TABLES: booleanFlag(true),
 });
+
+export interface StorageConfig {
+  kind: 'memory' | 'dynamodb';
+  region: string;
+  /** DynamoDB Local or another endpoint; undefined means the region's AWS endpoint. */
+  endpoint: string | undefined;
+  table: string;
+  /** Create the table and its indexes at start-up when they are missing. */
+  createTables: boolean;
+  /**
+   * Use placeholder credentials: an endpoint outside AWS (DynamoDB Local) is set and the
+   * environment names no AWS credentials. Otherwise the SDK's default credential chain.
+   */
+  placeholderCredentials: boolean;
+}
 
 export interface Config {
   port: number;
@@ -40,6 +78,7 @@ export interface Config {
   trustProxy: boolean;
   /** Folder of the built client (index.html and assets). */
   clientDir: string;
+  storage: StorageConfig;
 }
 
 export class ConfigError extends Error {
@@ -55,17 +94,94 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   return result;
 }
 
+/** The settings of the tutorial's config file, and the variables they stand for (later lines win). */
+const FILE_SETTINGS = [
+  ['dynamodb', 'region', 'AWS_REGION'],
+  ['dynamodb', 'endpoint', 'DYNAMODB_ENDPOINT'],
+  ['dynamodb', 'table', 'DYNAMODB_TABLE'],
+  ['flask', 'secret_key', 'SESSION_SECRET'],
+  ['session', 'secret', 'SESSION_SECRET'],
+] as const;
+
+/** Any of these in the environment means the SDK's default chain has credentials to find. */
+const AWS_CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+];
+
+interface FileSettings {
+  values: Record<string, string>;
+  /** Where each value came from, for error messages. */
+  origins: Record<string, string>;
+  ini: Ini;
+}
+
+/** CONFIG_FILE: read synchronously, once, at start-up. */
+function readConfigFile(file: string): FileSettings {
+  const path = resolve(file);
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : (error as Error).message;
+    throw new ConfigError(`Invalid configuration:\n  CONFIG_FILE: cannot read ${path} (${reason})`);
+  }
+  let ini: Ini;
+  try {
+    ini = parseIni(source);
+  } catch (error) {
+    if (error instanceof IniSyntaxError) {
+      throw new ConfigError(`Invalid configuration:\n  CONFIG_FILE: ${path} is not a valid INI file: ${error.message}`);
+    }
+    throw error;
+  }
+  const values: Record<string, string> = {};
+  const origins: Record<string, string> = {};
+  for (const [section, key, variable] of FILE_SETTINGS) {
+    const value = ini[section]?.[key];
+    if (value === undefined || value === '') continue;
+    values[variable] = value;
+    origins[variable] = `[${section}] ${key} in CONFIG_FILE ${path}`;
+  }
+  return { values, origins, ini };
+}
+
+/** An endpoint of AWS itself (regional, FIPS, VPC) needs real credentials even when set explicitly. */
+function isAwsEndpoint(endpoint: string): boolean {
+  return /\.amazonaws\.com(\.cn)?$/.test(new URL(endpoint).hostname);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = EnvSchema.safeParse(withoutEmpty(env));
+  const fromEnv = withoutEmpty(env);
+  const file = fromEnv.CONFIG_FILE ? readConfigFile(fromEnv.CONFIG_FILE) : undefined;
+  // The environment wins over the file, and either region variable wins over the file's region.
+  const fileValues = { ...file?.values };
+  if (fromEnv.AWS_DEFAULT_REGION) delete fileValues.AWS_REGION;
+  const merged = { ...fileValues, ...fromEnv };
+
+  const parsed = EnvSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const shown = /SECRET|KEY|PASSWORD/.test(name) ? 'a hidden value' : JSON.stringify(env[name] ?? '');
-      return `${name}: ${issue.message} (got ${shown})`;
+      const shown = /SECRET|KEY|PASSWORD/.test(name) ? 'a hidden value' : JSON.stringify(merged[name] ?? '');
+      const origin = fromEnv[name] === undefined ? file?.origins[name] : undefined;
+      return `${name}${origin ? ` (from ${origin})` : ''}: ${issue.message} (got ${shown})`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  const endpoint = e.DYNAMODB_ENDPOINT;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -74,5 +190,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     sessionSecretPrevious: e.SESSION_SECRET_PREVIOUS,
     trustProxy: e.TRUST_PROXY,
     clientDir: e.CLIENT_DIR ?? fileURLToPath(new URL('../../client/dist', import.meta.url)),
+    storage: {
+      // The tutorial's config file is for DynamoDB: its [dynamodb] section selects it unless STORAGE says otherwise.
+      kind: e.STORAGE ?? (file?.ini.dynamodb ? 'dynamodb' : 'memory'),
+      region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
+      endpoint,
+      table: e.DYNAMODB_TABLE,
+      createTables: e.DYNAMODB_CREATE_TABLES,
+      placeholderCredentials:
+        endpoint !== undefined &&
+        !isAwsEndpoint(endpoint) &&
+        !AWS_CREDENTIAL_VARIABLES.some((name) => fromEnv[name] !== undefined),
+    },
   };
 }
