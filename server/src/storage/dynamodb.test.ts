@@ -1,0 +1,322 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:net';
+import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.js';
+import { Browser, testConfig } from '../test-support/app.js';
+import { dynaliteClient, dynaliteStore, freshTableName, startDynalite } from '../test-support/dynalite.js';
+import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
+import { changed, describeStoreContract, gameRecord, playerRecord } from './contract.js';
+import { DynamoStore, HOST_INDEX, OPPONENT_INDEX } from './dynamodb.js';
+import { StorageUnavailableError } from './errors.js';
+import { createStore } from './index.js';
+import { listSortKey } from './keys.js';
+import { MemoryStore } from './memory.js';
+import { RequestCounter, requestCounter } from './request-counter.js';
+import type { GameRecord } from './types.js';
+
+describeStoreContract('dynamodb', async () => {
+  const dynalite = await startDynalite();
+  const { store } = await dynaliteStore(dynalite.endpoint);
+  return { store, close: dynalite.close };
+});
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+const storageConfig = (endpoint: string, overrides: { table?: string; createTables?: boolean } = {}) => ({
+  storage: {
+    kind: 'dynamodb' as const,
+    region: 'us-east-1',
+    endpoint,
+    table: overrides.table ?? freshTableName(),
+    createTables: overrides.createTables ?? true,
+    placeholderCredentials: true,
+  },
+});
+
+function playingGame(overrides: Partial<GameRecord> = {}): GameRecord {
+  return gameRecord({ status: 'playing', hostId: uniqueName('host'), opponentId: 'bob', ...overrides });
+}
+
+/** The game after `cell` is played by whoever's turn it is (Bob plays X and starts). */
+function moved(game: GameRecord, cell: number): GameRecord {
+  const board = [...game.board];
+  board[cell] = game.moves.length % 2 === 0 ? 'X' : 'O';
+  return changed(game, { board, moves: [...game.moves, cell] });
+}
+
+describe('DynamoStore on dynalite', () => {
+  let dynalite: Awaited<ReturnType<typeof startDynalite>>;
+
+  beforeAll(async () => {
+    dynalite = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynalite.close();
+  });
+
+  describe('the table', () => {
+    it('creates the table and both indexes from nothing, ACTIVE, and only once', async () => {
+      const table = freshTableName();
+      const counter = new RequestCounter();
+      const store = new DynamoStore(dynaliteClient(dynalite.endpoint), table, { counter });
+      await store.ensureTable({ create: true, pollMs: 20 });
+
+      const client = dynaliteClient(dynalite.endpoint);
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+      client.destroy();
+      expect(Table?.TableStatus).toBe('ACTIVE');
+      expect(Table?.KeySchema).toEqual([{ AttributeName: 'GameId', KeyType: 'HASH' }]);
+      expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+      const indexes = Object.fromEntries(
+        (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]),
+      );
+      expect(Object.keys(indexes).sort()).toEqual([HOST_INDEX, OPPONENT_INDEX]);
+      for (const [name, partitionKey] of [
+        [HOST_INDEX, 'HostId'],
+        [OPPONENT_INDEX, 'OpponentId'],
+      ] as const) {
+        const index = indexes[name];
+        expect(index?.IndexStatus, name).toBe('ACTIVE');
+        expect(index?.KeySchema).toEqual([
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: 'StatusDate', KeyType: 'RANGE' },
+        ]);
+        expect(index?.Projection?.ProjectionType).toBe('INCLUDE');
+        expect(index?.Projection?.NonKeyAttributes).toEqual(expect.arrayContaining(['Board', 'Version', 'Status']));
+        expect(index?.Projection?.NonKeyAttributes).not.toContain('InviteToken');
+        expect(index?.Projection?.NonKeyAttributes).not.toContain('Moves');
+      }
+      expect(counter.snapshot().byCommand.CreateTableCommand).toBe(1);
+
+      // A second start finds the table and creates nothing.
+      counter.reset();
+      await store.ensureTable({ create: true, pollMs: 20 });
+      expect(counter.snapshot().byCommand).toEqual({ DescribeTableCommand: 1 });
+      await store.close();
+    });
+
+    it('refuses to start when the table is missing and creating it is switched off', async () => {
+      const table = freshTableName();
+      const store = new DynamoStore(dynaliteClient(dynalite.endpoint), table);
+      const attempt = store.ensureTable({ create: false });
+      await expect(attempt).rejects.toThrow(`The DynamoDB table "${table}" does not exist`);
+      await expect(attempt).rejects.toThrow(dynalite.endpoint);
+      await expect(attempt).rejects.toThrow('DYNAMODB_CREATE_TABLES=true');
+      await store.close();
+      await expect(createStore(storageConfig(dynalite.endpoint, { table, createTables: false }))).rejects.toThrow(
+        /does not exist .*region us-east-1/,
+      );
+    });
+
+    it('createStore picks memory by default, and a ready DynamoStore otherwise', async () => {
+      const memory = await createStore({
+        storage: { ...storageConfig(dynalite.endpoint).storage, kind: 'memory' },
+      });
+      expect(memory).toBeInstanceOf(MemoryStore);
+      const config = storageConfig(dynalite.endpoint);
+      const store = await createStore(config);
+      expect(store.kind).toBe('dynamodb');
+      expect((store as DynamoStore).table).toBe(config.storage.table);
+      await store.createGame(gameRecord());
+      await store.close();
+    });
+  });
+
+  describe('when DynamoDB does not answer', () => {
+    it('answers StorageUnavailableError within seconds when nothing listens on the port', async () => {
+      const endpoint = `http://127.0.0.1:${await closedPort()}`;
+      const store = new DynamoStore(dynaliteClient(endpoint), freshTableName());
+      const started = Date.now();
+      await expect(store.getGame(gameRecord().id)).rejects.toBeInstanceOf(StorageUnavailableError);
+      await expect(store.createPlayer(playerRecord(uniqueName('eve')))).rejects.toMatchObject({
+        status: 503,
+        code: 'storage/unavailable',
+      });
+      expect(Date.now() - started).toBeLessThan(5000);
+      await expect(store.ensureTable({ create: true })).rejects.toThrow(
+        new RegExp(`Could not reach DynamoDB to check the table .*${endpoint}`),
+      );
+      await store.close();
+    });
+
+    it('gives up on an endpoint that accepts connections but never answers', async () => {
+      const sockets = new Set<import('node:net').Socket>();
+      const silent: Server = createServer((socket) => {
+        sockets.add(socket);
+      }).listen(0, '127.0.0.1');
+      await once(silent, 'listening');
+      const address = silent.address();
+      if (!address || typeof address === 'string') throw new Error('no port');
+      const client = dynaliteClient(`http://127.0.0.1:${address.port}`, { requestTimeoutMs: 200, maxAttempts: 2 });
+      const store = new DynamoStore(client, freshTableName());
+      const started = Date.now();
+      await expect(store.getGame(gameRecord().id)).rejects.toBeInstanceOf(StorageUnavailableError);
+      expect(Date.now() - started).toBeLessThan(3000);
+      await store.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+  });
+
+  describe('requests', () => {
+    let store: DynamoStore;
+    let counter: RequestCounter;
+    let table: string;
+
+    beforeAll(async () => {
+      ({ store, counter, table } = await dynaliteStore(dynalite.endpoint));
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it('records a move in exactly one request, an UpdateItem, finishing moves included', async () => {
+      let game = playingGame();
+      await store.createGame(game);
+      for (const cell of [0, 3, 1, 4]) {
+        const next = moved(game, cell);
+        const mark = game.moves.length % 2 === 0 ? 'X' : 'O';
+        counter.reset();
+        await store.recordMove({
+          gameId: game.id,
+          expectedVersion: game.version,
+          playerId: mark === 'X' ? 'bob' : game.hostId,
+          mark,
+          cell,
+          next,
+        });
+        expect(counter.snapshot()).toMatchObject({ total: 1, byCommand: { UpdateItemCommand: 1 } });
+        game = next;
+      }
+      const at = new Date().toISOString();
+      const won: GameRecord = {
+        ...moved(game, 2),
+        status: 'finished',
+        result: { winner: 'X', reason: 'line', line: [0, 1, 2] },
+        finishedAt: at,
+      };
+      counter.reset();
+      await store.recordMove({
+        gameId: game.id,
+        expectedVersion: game.version,
+        playerId: 'bob',
+        mark: 'X',
+        cell: 2,
+        next: won,
+      });
+      expect(counter.snapshot()).toMatchObject({ total: 1, byCommand: { UpdateItemCommand: 1 } });
+      expect(await store.getGame(game.id)).toEqual(won);
+    });
+
+    it('attributes requests to the API operation they ran in', async () => {
+      counter.reset();
+      const game = playingGame();
+      await requestCounter.run('POST /api/games', () => store.createGame(game));
+      await requestCounter.run('GET /api/games/:id', async () => {
+        await store.getGame(game.id);
+        expect(requestCounter.current()).toEqual({
+          operation: 'GET /api/games/:id',
+          counts: { GetItemCommand: 1 },
+        });
+      });
+      expect(counter.snapshot().byOperation).toEqual({
+        'POST /api/games': { PutItemCommand: 1 },
+        'GET /api/games/:id': { GetItemCommand: 1 },
+      });
+      expect(store.requestCounts().total).toBe(2);
+    });
+
+    it('serves every list with Queries on the indexes, and never a Scan', async () => {
+      const host = uniqueName('lister');
+      for (let i = 0; i < 5; i++) {
+        await store.createGame(gameRecord({ hostId: host, status: 'finished' }));
+        await store.createGame(gameRecord({ hostId: 'bob', opponentId: host, status: 'finished' }));
+        await store.createGame(gameRecord({ hostId: host }));
+      }
+      counter.reset();
+      const received = await store.listGames({ playerId: host, list: 'received', limit: 20 });
+      const sent = await store.listGames({ playerId: host, list: 'sent', limit: 20 });
+      expect(received.items).toHaveLength(0);
+      expect(sent.items).toHaveLength(5);
+      expect(counter.snapshot().byCommand).toEqual({ QueryCommand: 2 });
+
+      counter.reset();
+      let cursor: string | undefined;
+      const finished: string[] = [];
+      do {
+        const page = await store.listGames({ playerId: host, list: 'finished', limit: 4, cursor });
+        finished.push(...page.items.map((game) => game.id));
+        cursor = page.cursor ?? undefined;
+      } while (cursor);
+      expect(new Set(finished).size).toBe(10);
+      // Three pages, each one Query on the host index and one on the opponent index.
+      expect(counter.snapshot().byCommand).toEqual({ QueryCommand: 6 });
+      await store.getGames(finished);
+      expect(counter.snapshot().byCommand.ScanCommand).toBeUndefined();
+      expect(counter.snapshot().byCommand.BatchGetItemCommand).toBe(1);
+    });
+
+    it('stores games in the documented layout: no empty strings, nulls left out, list keys', async () => {
+      const client = dynaliteClient(dynalite.endpoint);
+      const raw = async (id: string) =>
+        (await client.send(new GetItemCommand({ TableName: table, Key: { GameId: { S: id } }, ConsistentRead: true })))
+          .Item;
+      const game = playingGame({ inviteToken: null, rematchOf: null });
+      await store.createGame(game);
+      const item = await raw(game.id);
+      expect(item?.Board?.L).toEqual(Array.from({ length: 9 }, () => ({ S: '-' })));
+      expect(item?.Moves).toEqual({ L: [] });
+      expect(item?.StatusDate).toEqual({ S: listSortKey(game) });
+      expect(item?.TurnId).toEqual({ S: 'bob' });
+      expect(item?.Version).toEqual({ N: '1' });
+      for (const absent of ['InviteToken', 'Result', 'FinishedAt', 'RematchOf', 'RematchId']) {
+        expect(item, absent).not.toHaveProperty(absent);
+      }
+
+      const player = playerRecord(uniqueName('layout'));
+      await store.createPlayer(player);
+      const playerItem = await raw(`PLAYER#${player.id}`);
+      expect(playerItem).toMatchObject({ PlayerName: { S: player.name }, FailedSignIns: { N: '0' } });
+      expect(playerItem).not.toHaveProperty('HostId');
+      expect(playerItem).not.toHaveProperty('OpponentId');
+      // A player's key is never mistaken for a game id.
+      expect(await store.getGame(`PLAYER#${player.id}`)).toBeNull();
+
+      // An item of the wrong shape is refused, not passed on half-read.
+      const broken = gameRecord();
+      await client.send(
+        new PutItemCommand({ TableName: table, Item: { GameId: { S: broken.id }, Version: { S: 'one' } } }),
+      );
+      await expect(store.getGame(broken.id)).rejects.toThrow(/does not have the expected shape/);
+      client.destroy();
+    });
+  });
+
+  describe('through the API', () => {
+    it('makes a move with one DynamoDB request', async () => {
+      const { store, counter } = await dynaliteStore(dynalite.endpoint);
+      const app = await buildApp({ config: testConfig(), store });
+      try {
+        const alice = await OnlinePlayer.signIn(app, uniqueName('alice'));
+        const bob = await OnlinePlayer.signIn(app, uniqueName('bob'));
+        const game = await startedGame(alice, bob);
+        counter.reset();
+        const moved = await bob.post(`/api/games/${game.id}/moves`, { cell: 4, version: game.version });
+        expect(moved.statusCode).toBe(200);
+        expect(counter.snapshot()).toMatchObject({ total: 1, byCommand: { UpdateItemCommand: 1 } });
+        expect((await new Browser(app).get(`/api/games/${game.id}`)).json().moves).toEqual([4]);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { createDynamoClient, type DynamoClientSettings, DynamoStore } from '../storage/dynamodb.js';
+import { RequestCounter } from '../storage/request-counter.js';
+
+export interface Dynalite {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/** An in-memory DynamoDB on a free loopback port, for this test file only. */
+export async function startDynalite(): Promise<Dynalite> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: async () => {
+      // Keep-alive sockets of clients that were not destroyed would hold close() up.
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+/** A fresh table name, so tests sharing one dynalite never see each other's items. */
+export const freshTableName = () => `games_${randomBytes(6).toString('hex')}`;
+
+/** A client for dynalite: any region and credentials do. */
+export function dynaliteClient(endpoint: string, settings: Partial<DynamoClientSettings> = {}) {
+  return createDynamoClient({ region: 'us-east-1', endpoint, placeholderCredentials: true, ...settings });
+}
+
+/** A DynamoStore on a new table (created, with its indexes) and its own request counter. */
+export async function dynaliteStore(endpoint: string, table = freshTableName()) {
+  const counter = new RequestCounter();
+  const store = new DynamoStore(dynaliteClient(endpoint), table, { counter });
+  await store.ensureTable({ create: true, pollMs: 20 });
+  counter.reset();
+  return { store, counter, table };
+}
