@@ -1,8 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Dynalite, dynaliteClient, freshTableName, startDynalite } from './test-support/dynalite.js';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -84,5 +89,74 @@ describe('the server process', () => {
     server.child.kill('SIGINT');
     const [code] = await server.exited;
     expect(code).toBe(0);
+  });
+});
+
+describe('the server process on DynamoDB', () => {
+  let dynalite: Dynalite;
+  beforeAll(async () => {
+    dynalite = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynalite.close();
+  });
+
+  it('creates its table at start-up from the config file, serves, and stops cleanly', async () => {
+    const table = freshTableName();
+    const file = join(mkdtempSync(join(tmpdir(), 'ttt-main-')), 'tictactoe.ini');
+    writeFileSync(file, `[dynamodb]\nregion = us-east-1\nendpoint = ${dynalite.endpoint}\ntable = ${table}\n`);
+    const port = await freePort();
+    const server = start({ PORT: String(port), HOST: '127.0.0.1', CONFIG_FILE: file, SESSION_SECRET: 'x'.repeat(40) });
+    await waitForHealth(port);
+    expect(server.output()).toContain('"msg":"using DynamoDB for games and players"');
+    expect(server.output()).not.toContain('NodeVersionSupportWarning');
+    const client = dynaliteClient(dynalite.endpoint);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    client.destroy();
+    expect(Table?.TableStatus).toBe('ACTIVE');
+
+    const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'dynamo_player', password: 'correct horse battery' }),
+    });
+    expect(signIn.status).toBe(200);
+    expect(await signIn.json()).toMatchObject({ created: true });
+
+    server.child.kill('SIGTERM');
+    const [code] = await server.exited;
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 with a clear fatal message when the table is missing and creating it is switched off', async () => {
+    const table = freshTableName();
+    const server = start({
+      STORAGE: 'dynamodb',
+      DYNAMODB_ENDPOINT: dynalite.endpoint,
+      DYNAMODB_TABLE: table,
+      DYNAMODB_CREATE_TABLES: 'false',
+    });
+    const [code] = await server.exited;
+    expect(code).toBe(1);
+    const fatal = server
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .find((line) => line.level === 60);
+    expect(fatal?.msg).toContain(`storage: The DynamoDB table "${table}" does not exist`);
+    expect(fatal?.msg).toContain('DYNAMODB_CREATE_TABLES=true');
+  });
+
+  it('exits 1 within seconds when DynamoDB is not reachable', async () => {
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const started = Date.now();
+    const server = start({ STORAGE: 'dynamodb', DYNAMODB_ENDPOINT: endpoint });
+    const [code] = await server.exited;
+    expect(code).toBe(1);
+    expect(server.output()).toContain(
+      `storage: Could not reach DynamoDB to check the table \\"Games\\" (region us-east-1, ${endpoint})`,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -1,5 +1,8 @@
+import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createStore } from './storage/index.js';
+import type { Store } from './storage/types.js';
 
 /** The process: read config once, build, listen, and stop cleanly on SIGTERM/SIGINT. */
 async function main() {
@@ -14,7 +17,18 @@ async function main() {
     throw error;
   }
 
-  const app = await buildApp({ config, logger: { level: config.logLevel } });
+  // The SDK warns about Node 20 on every start; the app supports it (see docs/dynamodb.md).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const storageLog = pino({ level: config.logLevel });
+  let store: Store;
+  try {
+    store = await createStore(config, storageLog);
+  } catch (error) {
+    storageLog.fatal({ err: error }, `storage: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+
+  const app = await buildApp({ config, store, logger: { level: config.logLevel } });
 
   let closing = false;
   const stop = async (signal: NodeJS.Signals) => {
