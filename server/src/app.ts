@@ -1,6 +1,11 @@
 import swagger from '@fastify/swagger';
 import type { Random } from '@ttt/shared';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -24,6 +29,7 @@ import healthRoutes from './routes/health.js';
 import lobbyRoutes from './routes/lobby.js';
 import sessionRoutes from './routes/session.js';
 import { MemoryStore } from './storage/memory.js';
+import { type OperationScope, requestCounter } from './storage/request-counter.js';
 import type { Store } from './storage/types.js';
 
 z.config(en());
@@ -38,9 +44,14 @@ export interface AppOptions {
   random?: Random;
   /** The clock for timestamps and sign-in throttling. */
   now?: () => Date;
-  logger?: FastifyServerOptions['logger'];
+  /** Logger options, or a ready pino logger to share with the rest of the process. */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** Heartbeat of live streams (ms). */
   heartbeatMs?: number;
+}
+
+function isLogger(value: unknown): value is FastifyBaseLogger {
+  return typeof value === 'object' && value !== null && typeof (value as FastifyBaseLogger).child === 'function';
 }
 
 /** Small bodies only: the largest request is a sign-in form. */
@@ -53,8 +64,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const feed = options.feed ?? new LocalChangeFeed();
   const now = options.now ?? (() => new Date());
 
+  const logger = options.logger ?? false;
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(isLogger(logger) ? { loggerInstance: logger } : { logger }),
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     // Let in-flight requests finish on close, but don't wait for idle keep-alive sockets.
@@ -76,6 +88,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return defaultJsonParser(request, text, done);
   });
 
+  // Each API request is labelled, so the database requests it causes are counted against it
+  // (the benchmark reads the counts; at debug level each request logs its own).
+  const scopes = new WeakMap<FastifyRequest, OperationScope>();
+  app.addHook('onRequest', (request, _reply, done) => {
+    requestCounter.run(`${request.method} ${request.routeOptions.url ?? 'unknown'}`, () => {
+      const scope = requestCounter.current();
+      if (scope) scopes.set(request, scope);
+      done();
+    });
+  });
+  app.addHook('onResponse', async (request) => {
+    const counts = scopes.get(request)?.counts;
+    if (counts && Object.keys(counts).length > 0) request.log.debug({ dynamodb: counts }, 'database requests');
+  });
+
   app.addHook('onClose', async () => {
     await feed.close();
     await store.close();
@@ -95,7 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(session, { secret: config.sessionSecret, previousSecret: config.sessionSecretPrevious });
   await app.register(live, options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {});
 
-  const games = new Games(store, feed, now);
+  const games = new Games(store, feed, now, app.log);
   await app.register(healthRoutes);
   await app.register(classicRoutes, { random: options.random ?? Math.random });
   await app.register(sessionRoutes, { accounts: new Accounts(store, now) });

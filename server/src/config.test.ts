@@ -56,6 +56,7 @@ describe('loadConfig', () => {
       DYNAMODB_ENDPOINT: 'http://localhost:8000',
       DYNAMODB_TABLE: 'TicTacToe.Games',
       DYNAMODB_CREATE_TABLES: 'false',
+      LIVE_POLL_MS: '250',
     });
     expect(config).toEqual({
       port: 8080,
@@ -73,6 +74,7 @@ describe('loadConfig', () => {
         createTables: false,
         placeholderCredentials: true,
       },
+      livePollMs: 250,
     });
   });
 
@@ -83,6 +85,7 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, /PORT: must be a whole number \(got "eighty"\)/],
     [{ PORT: '70000' }, /PORT: must be 65535 or less/],
+    [{ LIVE_POLL_MS: '10' }, /LIVE_POLL_MS: must be 100 or more/],
     [{ PORT: '0' }, /PORT: must be 1 or more/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: .*"loud"/],
     [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],

@@ -49,6 +49,16 @@ const EnvSchema = z.object({
     'Games',
   ),
   DYNAMODB_CREATE_TABLES: booleanFlag(true),
+  LIVE_POLL_MS: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d+$/, 'must be a whole number of milliseconds')),
+      z.pipe(
+        z.transform((value: string) => Number(value)),
+        z.int().check(z.gte(100, 'must be 100 or more'), z.lte(60_000, 'must be 60000 or less')),
+      ),
+    ),
+    1000,
+  ),
 });
 
 export interface StorageConfig {
@@ -79,6 +89,11 @@ export interface Config {
   /** Folder of the built client (index.html and assets). */
   clientDir: string;
   storage: StorageConfig;
+  /**
+   * With shared storage, how often each instance re-reads the games its clients watch, so
+   * a change made through another instance reaches them.
+   */
+  livePollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -202,5 +217,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         !isAwsEndpoint(endpoint) &&
         !AWS_CREDENTIAL_VARIABLES.some((name) => fromEnv[name] !== undefined),
     },
+    livePollMs: e.LIVE_POLL_MS,
   };
 }

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { type ChangeFeed, LocalChangeFeed, PollingChangeFeed } from './online/change-feed.js';
 import { createStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
 
@@ -19,16 +20,21 @@ async function main() {
 
   // The SDK warns about Node 20 on every start; the app supports it (see docs/dynamodb.md).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const storageLog = pino({ level: config.logLevel });
+  const log = pino({ level: config.logLevel });
   let store: Store;
   try {
-    store = await createStore(config, storageLog);
+    store = await createStore(config, log);
   } catch (error) {
-    storageLog.fatal({ err: error }, `storage: ${error instanceof Error ? error.message : String(error)}`);
+    log.fatal({ err: error }, `storage: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
+  // Shared storage may be written by other instances: re-read what our clients watch.
+  const feed: ChangeFeed =
+    store.kind === 'memory'
+      ? new LocalChangeFeed()
+      : new PollingChangeFeed(store, { intervalMs: config.livePollMs, logger: log });
 
-  const app = await buildApp({ config, store, logger: { level: config.logLevel } });
+  const app = await buildApp({ config, store, feed, logger: log });
 
   let closing = false;
   const stop = async (signal: NodeJS.Signals) => {

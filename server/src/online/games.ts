@@ -67,6 +67,7 @@ export class Games {
     private readonly store: Store,
     private readonly feed: ChangeFeed,
     private readonly now: () => Date,
+    private readonly log?: { warn(details: object, message: string): void },
   ) {}
 
   async get(id: string): Promise<GameRecord> {
@@ -112,6 +113,7 @@ export class Games {
       game = { ...base, invite: 'link', inviteToken: newInviteToken(), opponentId: null, opponentName: null };
     }
     await this.store.createGame(game);
+    if (game.opponentId) await this.tellLobby(game.opponentId, game.id);
     return this.changed(game);
   }
 
@@ -261,6 +263,7 @@ export class Games {
       }
       throw error;
     }
+    await this.tellLobby(opponent.id, rematch.id);
     this.changed(rematch);
     await this.linkRematch(game, rematch.id);
     return rematch;
@@ -307,6 +310,18 @@ export class Games {
         current = await this.get(game.id);
         if (current.rematchId) return;
       }
+    }
+  }
+
+  /**
+   * Lets other instances know a player has a new game to see. The game itself is already
+   * stored, so a failure here only delays that news: it is logged, not returned.
+   */
+  private async tellLobby(playerId: string, gameId: string) {
+    try {
+      await this.store.touchLobby(playerId);
+    } catch (error) {
+      this.log?.warn({ err: error, playerId, gameId }, 'could not mark the lobby as changed');
     }
   }
 

@@ -310,6 +310,40 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       });
     });
 
+    describe('what the change feed re-reads', () => {
+      it('reads games and lobby versions together, and counts touches', async () => {
+        const frank = playerRecord(`frank_${randomBytes(3).toString('hex')}`);
+        const grace = playerRecord(`grace_${randomBytes(3).toString('hex')}`);
+        await store.createPlayer(frank);
+        await store.createPlayer(grace);
+        const game = gameRecord();
+        await store.createGame(game);
+
+        const before = await store.poll([game.id, gameId()], [frank.id, grace.id, 'nobody-here']);
+        expect(before.games).toEqual([game]);
+        expect(before.lobbies).toEqual({ [frank.id]: 0, [grace.id]: 0 });
+
+        await store.touchLobby(frank.id);
+        await store.touchLobby(frank.id);
+        await store.touchLobby('nobody-here');
+        const after = await store.poll([], [frank.id, grace.id]);
+        expect(after).toEqual({ games: [], lobbies: { [frank.id]: 2, [grace.id]: 0 } });
+        expect(await store.getPlayer('nobody-here')).toBeNull();
+        // The player record itself is unchanged by touches.
+        expect(await store.getPlayer(frank.id)).toEqual(frank);
+      });
+
+      it('reads more than a hundred keys at once', async () => {
+        const games = Array.from({ length: 105 }, () => gameRecord());
+        for (const game of games) await store.createGame(game);
+        const read = await store.poll(
+          games.map((g) => g.id),
+          [],
+        );
+        expect(read.games.map((g) => g.id).sort()).toEqual(games.map((g) => g.id).sort());
+      });
+    });
+
     describe('lists', () => {
       const me = () => `lister_${randomBytes(4).toString('hex')}`;
 

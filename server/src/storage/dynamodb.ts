@@ -16,7 +16,16 @@ import * as z from 'zod/mini';
 import { AlreadyExistsError, StaleGameError, StorageUnavailableError } from './errors.js';
 import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus, turnPlayerId } from './keys.js';
 import { type RequestCounter, type RequestCounts, requestCounter } from './request-counter.js';
-import type { GameRecord, GameSummaryRecord, ListQuery, MoveWrite, Page, PlayerRecord, Store } from './types.js';
+import type {
+  GameRecord,
+  GameSummaryRecord,
+  ListQuery,
+  MoveWrite,
+  Page,
+  PlayerRecord,
+  PollResult,
+  Store,
+} from './types.js';
 
 /**
  * Production storage: one DynamoDB table holding games and players, laid out like the AWS
@@ -149,6 +158,9 @@ const PlayerItemSchema = z.object({
   FailedSignIns: int,
   LastFailedSignInAt: z.optional(str),
 });
+
+/** Only what the change feed needs of a player item. */
+const LobbyVersionSchema = z.object({ LobbyVersion: z.optional(int) });
 
 type Item = Record<string, AttributeValue>;
 
@@ -507,10 +519,15 @@ export class DynamoStore implements Store {
   }
 
   async getGames(ids: readonly string[]): Promise<GameRecord[]> {
-    const unique = [...new Set(ids)].filter(isGameId);
-    const games: GameRecord[] = [];
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      let keys: Item[] = unique.slice(start, start + BATCH_GET_LIMIT).map((id) => ({ GameId: s(id) }));
+    const keys = [...new Set(ids)].filter(isGameId).map((id) => ({ GameId: s(id) }));
+    return (await this.batchGet(keys)).map(gameFromItem);
+  }
+
+  /** Items by key, consistently read, 100 keys per request, unread keys asked for again. */
+  private async batchGet(allKeys: Item[]): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let start = 0; start < allKeys.length; start += BATCH_GET_LIMIT) {
+      let keys = allKeys.slice(start, start + BATCH_GET_LIMIT);
       for (let attempt = 0; keys.length > 0; attempt++) {
         if (attempt > 0) {
           // DynamoDB left some keys unread (throttling or size): back off, then ask for those only.
@@ -522,11 +539,11 @@ export class DynamoStore implements Store {
             new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
           ),
         );
-        for (const item of answer.Responses?.[this.table] ?? []) games.push(gameFromItem(item));
+        items.push(...(answer.Responses?.[this.table] ?? []));
         keys = answer.UnprocessedKeys?.[this.table]?.Keys ?? [];
       }
     }
-    return games;
+    return items;
   }
 
   async updateGame(next: GameRecord, expected: { version: number; status: GameRecord['status'] }): Promise<void> {
@@ -690,6 +707,46 @@ export class DynamoStore implements Store {
       startKey = answer.LastEvaluatedKey;
     } while (startKey && games.length < wanted);
     return games;
+  }
+
+  // --- live updates across instances ------------------------------------------------------
+
+  async touchLobby(playerId: string): Promise<void> {
+    try {
+      await this.call(() =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: { GameId: s(PLAYER_PREFIX + playerId) },
+            UpdateExpression: 'ADD #lobby :one',
+            ConditionExpression: 'attribute_exists(GameId)',
+            ExpressionAttributeNames: { '#lobby': 'LobbyVersion' },
+            ExpressionAttributeValues: { ':one': n(1) },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  /** Games and players' lobby versions in one BatchGetItem (per 100 keys). */
+  async poll(gameIds: readonly string[], playerIds: readonly string[]): Promise<PollResult> {
+    const keys = [
+      ...[...new Set(gameIds)].filter(isGameId).map((id) => ({ GameId: s(id) })),
+      ...[...new Set(playerIds)].map((id) => ({ GameId: s(PLAYER_PREFIX + id) })),
+    ];
+    const result: PollResult = { games: [], lobbies: {} };
+    for (const item of await this.batchGet(keys)) {
+      const key = item.GameId?.S ?? '';
+      if (key.startsWith(PLAYER_PREFIX)) {
+        result.lobbies[key.slice(PLAYER_PREFIX.length)] =
+          parseItem(LobbyVersionSchema, item, 'player').LobbyVersion ?? 0;
+      } else {
+        result.games.push(gameFromItem(item));
+      }
+    }
+    return result;
   }
 
   // --- the table -------------------------------------------------------------------------

@@ -1,6 +1,15 @@
 import { AlreadyExistsError, StaleGameError } from './errors.js';
 import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus, toSummary, turnPlayerId } from './keys.js';
-import type { GameRecord, GameSummaryRecord, ListQuery, MoveWrite, Page, PlayerRecord, Store } from './types.js';
+import type {
+  GameRecord,
+  GameSummaryRecord,
+  ListQuery,
+  MoveWrite,
+  Page,
+  PlayerRecord,
+  PollResult,
+  Store,
+} from './types.js';
 
 /**
  * Everything in this process's memory: the default, for one instance and for tests.
@@ -10,6 +19,7 @@ export class MemoryStore implements Store {
   readonly kind = 'memory';
   private readonly players = new Map<string, PlayerRecord>();
   private readonly games = new Map<string, GameRecord>();
+  private readonly lobbies = new Map<string, number>();
 
   async createPlayer(player: PlayerRecord): Promise<boolean> {
     if (this.players.has(player.id)) return false;
@@ -97,6 +107,16 @@ export class MemoryStore implements Store {
       items: page.map(({ game }) => toSummary(structuredClone(game))),
       cursor: matching.length > query.limit && last ? encodeCursor(last.key) : null,
     };
+  }
+
+  async touchLobby(playerId: string): Promise<void> {
+    if (this.players.has(playerId)) this.lobbies.set(playerId, (this.lobbies.get(playerId) ?? 0) + 1);
+  }
+
+  async poll(gameIds: readonly string[], playerIds: readonly string[]): Promise<PollResult> {
+    const lobbies: Record<string, number> = {};
+    for (const id of new Set(playerIds)) if (this.players.has(id)) lobbies[id] = this.lobbies.get(id) ?? 0;
+    return { games: await this.getGames(gameIds), lobbies };
   }
 
   async close(): Promise<void> {}

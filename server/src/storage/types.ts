@@ -73,6 +73,12 @@ export interface MoveWrite {
   next: GameRecord;
 }
 
+export interface PollResult {
+  games: GameRecord[];
+  /** Lobby version per player (0 for a player never touched; missing players left out). */
+  lobbies: Record<string, number>;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'dynamodb';
 
@@ -101,6 +107,17 @@ export interface Store {
   recordMove(move: MoveWrite): Promise<void>;
   /** One page of a player's games in one list, newest first. Throws BadCursorError. */
   listGames(query: ListQuery): Promise<Page<GameSummaryRecord>>;
+
+  /**
+   * Notes that a game the player has not seen yet was made for them (an invitation), so
+   * that instances watching the player's lobby re-read it. Bumps the player's lobby version.
+   */
+  touchLobby(playerId: string): Promise<void>;
+  /**
+   * What the change feed re-reads every interval, in as few requests as the database allows
+   * (one BatchGetItem per 100 keys): the games, and the lobby versions of the players.
+   */
+  poll(gameIds: readonly string[], playerIds: readonly string[]): Promise<PollResult>;
 
   close(): Promise<void>;
 }

@@ -1,0 +1,211 @@
+import { once } from 'node:events';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.js';
+import { DynamoStore } from '../storage/dynamodb.js';
+import { RequestCounter } from '../storage/request-counter.js';
+import { testConfig } from '../test-support/app.js';
+import { type Dynalite, dynaliteClient, freshTableName, startDynalite } from '../test-support/dynalite.js';
+import { EventReader } from '../test-support/events.js';
+import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
+import { PollingChangeFeed } from './change-feed.js';
+
+interface Instance {
+  app: FastifyInstance;
+  feed: PollingChangeFeed;
+  counter: RequestCounter;
+  base: string;
+}
+
+/** One server process's worth: its own DynamoDB client, request counter and change feed. */
+async function instance(endpoint: string, table: string, intervalMs: number): Promise<Instance> {
+  const counter = new RequestCounter();
+  const store = new DynamoStore(dynaliteClient(endpoint), table, { counter });
+  await store.ensureTable({ create: true, pollMs: 20 });
+  const feed = new PollingChangeFeed(store, { intervalMs });
+  const app = await buildApp({ config: testConfig(), store, feed });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return { app, feed, counter, base: `http://127.0.0.1:${port}` };
+}
+
+describe('two instances sharing one DynamoDB', () => {
+  let dynamo: Dynalite;
+  let a: Instance;
+  let b: Instance;
+  const readers: EventReader[] = [];
+  const stream = async (on: Instance, path: string, cookie?: string) => {
+    const reader = await EventReader.open(`${on.base}${path}`, cookie ? { cookie } : {});
+    readers.push(reader);
+    expect(reader.status).toBe(200);
+    return reader;
+  };
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    const table = freshTableName();
+    a = await instance(dynamo.endpoint, table, 200);
+    b = await instance(dynamo.endpoint, table, 200);
+  });
+  afterAll(async () => {
+    await Promise.all(readers.map((r) => r.close()));
+    await a.app.close();
+    await b.app.close();
+    await dynamo.close();
+  });
+
+  it('lets players on different instances play a whole game, each seeing the other live', async () => {
+    // One sign-in cookie works on both: they share SESSION_SECRET.
+    const alice = await OnlinePlayer.signIn(a.app, uniqueName('alice'));
+    const bob = await OnlinePlayer.signIn(b.app, uniqueName('bob'));
+    const invitation = await alice.invite(bob.name);
+    const game = await bob.act(invitation.id, 'accept');
+
+    const aliceSees = await stream(a, `/api/games/${game.id}/events?since=${game.version}`);
+    const bobSees = await stream(b, `/api/games/${game.id}/events?since=${game.version}`);
+    // Bob (X) moves through B, Alice (O) through A; each sees the other's move on their own instance.
+    const moves: [OnlinePlayer, EventReader, number][] = [
+      [bob, aliceSees, 0],
+      [alice, bobSees, 3],
+      [bob, aliceSees, 1],
+      [alice, bobSees, 4],
+      [bob, aliceSees, 2],
+    ];
+    let version = game.version;
+    for (const [mover, watcher, cell] of moves) {
+      await mover.move(game.id, cell);
+      version++;
+      const seen = await watcher.next((e) => e.id === String(version), 10_000);
+      expect(JSON.parse(seen.data)).toMatchObject({ cell });
+    }
+    const last = await bobSees.next((e) => e.id === String(version), 10_000);
+    expect(JSON.parse(last.data)).toMatchObject({ status: 'finished', result: { winner: 'X' } });
+  });
+
+  it('shows an invitation made through one instance in a lobby streamed from the other', async () => {
+    const alice = await OnlinePlayer.signIn(a.app, uniqueName('alice'));
+    const bob = await OnlinePlayer.signIn(b.app, uniqueName('bob'));
+    const lobby = await stream(b, '/api/lobby/events', bob.cookie);
+    await lobby.next((e) => e.event === 'ready');
+    // Let B take the lobby's baseline before the invitation exists.
+    await b.feed.tick();
+
+    const invitation = await alice.invite(bob.name);
+    const seen = await lobby.next((e) => e.event === 'lobby' && JSON.parse(e.data).id === invitation.id, 10_000);
+    expect(JSON.parse(seen.data)).toMatchObject({ status: 'pending', host: { id: alice.id } });
+
+    // And Bob's acceptance through B reaches Alice's lobby on A.
+    const aliceLobby = await stream(a, '/api/lobby/events', alice.cookie);
+    await aliceLobby.next((e) => e.event === 'ready');
+    await a.feed.tick();
+    await bob.act(invitation.id, 'accept');
+    await aliceLobby.next(
+      (e) => e.event === 'lobby' && JSON.parse(e.data).id === invitation.id && JSON.parse(e.data).status === 'playing',
+      10_000,
+    );
+  });
+
+  it('re-reads everything its clients watch in one batched request per round, however many clients', async () => {
+    const table = freshTableName();
+    const quiet = await instance(dynamo.endpoint, table, 3_600_000);
+    const writer = await instance(dynamo.endpoint, table, 3_600_000);
+    try {
+      const alice = await OnlinePlayer.signIn(writer.app, uniqueName('alice'));
+      const bob = await OnlinePlayer.signIn(writer.app, uniqueName('bob'));
+      const games = [await startedGame(alice, bob), await startedGame(alice, bob), await startedGame(alice, bob)];
+      // Twelve spectators on the quiet instance, four per game.
+      for (let i = 0; i < 12; i++) {
+        const game = games[i % 3];
+        if (!game) throw new Error('no game');
+        const reader = await EventReader.open(`${quiet.base}/api/games/${game.id}/events?since=${game.version}`);
+        readers.push(reader);
+      }
+      quiet.counter.reset();
+      for (let round = 0; round < 3; round++) await quiet.feed.tick();
+      expect(quiet.counter.snapshot().byCommand).toEqual({ BatchGetItemCommand: 3 });
+
+      // A move made through the other instance is picked up by the next round.
+      const [first] = games;
+      if (!first) throw new Error('no game');
+      await bob.move(first.id, 4);
+      await quiet.feed.tick();
+      const watcher = readers.at(-3);
+      expect(watcher).toBeDefined();
+      await watcher?.next((e) => e.event === 'move', 5000);
+    } finally {
+      await quiet.app.close();
+      await writer.app.close();
+    }
+  });
+});
+
+/** A TCP hop in front of DynamoDB that can be cut and restored, like a network failure. */
+class Hop {
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+  constructor(private readonly target: number) {}
+
+  async open() {
+    const server = createServer((socket) => {
+      const onward = connect(this.target, '127.0.0.1');
+      for (const end of [socket, onward]) {
+        this.sockets.add(end);
+        end.on('close', () => this.sockets.delete(end));
+        end.on('error', () => end.destroy());
+      }
+      socket.pipe(onward).pipe(socket);
+    });
+    server.listen(this.port, '127.0.0.1');
+    await once(server, 'listening');
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async cut() {
+    for (const socket of this.sockets) socket.destroy();
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe('when DynamoDB goes away', () => {
+  it('answers 503 with a clear message, changes nothing, and play goes on when it is back', async () => {
+    const dynamo = await startDynalite();
+    const hop = new Hop(Number(new URL(dynamo.endpoint).port));
+    await hop.open();
+    const store = new DynamoStore(dynaliteClient(`http://127.0.0.1:${hop.port}`), freshTableName());
+    await store.ensureTable({ create: true, pollMs: 20 });
+    const app = await buildApp({ config: testConfig(), store });
+    try {
+      const alice = await OnlinePlayer.signIn(app, uniqueName('alice'));
+      const bob = await OnlinePlayer.signIn(app, uniqueName('bob'));
+      const game = await startedGame(alice, bob);
+      await bob.move(game.id, 4);
+
+      await hop.cut();
+      const refused = await alice.post(`/api/games/${game.id}/moves`, { cell: 0 });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json()).toEqual({
+        error: 'The game storage is not reachable right now; please try again in a moment',
+        code: 'storage/unavailable',
+      });
+      expect((await alice.get('/api/lobby')).statusCode).toBe(503);
+      // The classic local game lives in the cookie and does not need the database.
+      expect((await alice.post('/move', { index: 4 })).statusCode).toBe(200);
+
+      await hop.open();
+      const after = await alice.game(game.id);
+      expect(after.moves).toEqual([4]);
+      const moved = await alice.move(game.id, 0);
+      expect(moved.moves).toEqual([4, 0]);
+      expect(moved.version).toBe(game.version + 2);
+    } finally {
+      await app.close();
+      await hop.cut();
+      await dynamo.close();
+    }
+  });
+});
