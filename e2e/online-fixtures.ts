@@ -1,4 +1,4 @@
-import { type Browser, type BrowserContext, expect, type Locator, type Page } from '@playwright/test';
+import { type Browser, type BrowserContext, test as base, expect, type Locator, type Page } from '@playwright/test';
 
 export const PASSWORD = 'a long enough password';
 
@@ -18,10 +18,11 @@ export class OnlinePlayer {
     readonly name: string,
   ) {}
 
-  static async open(browser: Browser, base: string): Promise<OnlinePlayer> {
-    const context = await browser.newContext();
+  /** `baseURL`: another server instance for this player, when the project has one. */
+  static async open(browser: Browser, name: string, baseURL?: string): Promise<OnlinePlayer> {
+    const context = await browser.newContext(baseURL ? { baseURL } : {});
     const page = await context.newPage();
-    return new OnlinePlayer(context, page, uniqueName(base));
+    return new OnlinePlayer(context, page, uniqueName(name));
   }
 
   async signIn() {
@@ -70,3 +71,12 @@ export class OnlinePlayer {
     await this.context.close();
   }
 }
+
+export interface OnlineOptions {
+  /** A second instance of the same deployment; players given it talk to that one. */
+  secondBaseURL: string | undefined;
+}
+
+export const test = base.extend<OnlineOptions>({
+  secondBaseURL: [undefined, { option: true }],
+});

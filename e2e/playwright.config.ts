@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, systemChromium } from '../scripts/chromium.mjs';
+import type { OnlineOptions } from './online-fixtures';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -18,12 +19,16 @@ async function freePort(): Promise<number> {
 
 // Chosen once in the main process; the workers it forks inherit the environment.
 process.env.E2E_PORT ??= String(await freePort());
+process.env.E2E_DDB_PORT_A ??= String(await freePort());
+process.env.E2E_DDB_PORT_B ??= String(await freePort());
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
+const dynamoA = `http://127.0.0.1:${process.env.E2E_DDB_PORT_A}`;
+const dynamoB = `http://127.0.0.1:${process.env.E2E_DDB_PORT_B}`;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const executablePath = systemChromium();
 
-export default defineConfig({
+export default defineConfig<OnlineOptions>({
   testDir: './tests',
   fullyParallel: true,
   workers: 2,
@@ -40,19 +45,35 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: { args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) },
   },
-  webServer: {
-    command: 'node server/dist/main.js',
-    cwd: root,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      SESSION_SECRET: 'e2e-session-secret-of-at-least-32-characters',
+  projects: [
+    { name: 'memory', use: { baseURL } },
+    // Online play once more on DynamoDB, the second player's browser on another instance.
+    { name: 'dynamodb', testMatch: /online\.spec\.ts/, use: { baseURL: dynamoA, secondBaseURL: dynamoB } },
+  ],
+  webServer: [
+    {
+      command: 'node scripts/e2e-dynamodb.mjs',
+      cwd: root,
+      url: `${dynamoA}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
     },
-  },
+    {
+      command: 'node server/dist/main.js',
+      cwd: root,
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        SESSION_SECRET: 'e2e-session-secret-of-at-least-32-characters',
+      },
+    },
+  ],
 });

@@ -1,11 +1,14 @@
-import { expect, test } from '@playwright/test';
-import { OnlinePlayer } from '../online-fixtures';
+import { expect } from '@playwright/test';
+import { OnlinePlayer, test } from '../online-fixtures';
 
 test.describe('online play', () => {
-  test('invite, accept, play live to a win, see the result and the record, rematch, spectate', async ({ browser }) => {
+  test('invite, accept, play live to a win, see the result and the record, rematch, spectate', async ({
+    browser,
+    secondBaseURL,
+  }) => {
     test.setTimeout(90_000);
     const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
     await bob.signIn();
     await alice.signIn();
 
@@ -68,6 +71,7 @@ test.describe('online play', () => {
       .getByRole('link', { name: `vs ${bob.name}` })
       .click();
     await alice.page.getByRole('button', { name: 'Rematch' }).click();
+    await expect(alice.page).not.toHaveURL(new RegExp(`/games/${id}$`));
     const rematchId = await alice.gameId();
     expect(rematchId).not.toBe(id);
     await expect(alice.status).toHaveText(`Waiting for ${bob.name} to accept`);
@@ -77,7 +81,7 @@ test.describe('online play', () => {
     await expect(alice.status).toHaveText('Your turn');
 
     // A third person with the link watches, read-only, live.
-    const carol = await OnlinePlayer.open(browser, 'carol');
+    const carol = await OnlinePlayer.open(browser, 'carol', secondBaseURL);
     await carol.page.goto(`/games/${rematchId}`);
     await expect(carol.status).toHaveText(`${alice.name}'s turn (X)`);
     await expect(carol.page.getByText('You are watching this game.')).toBeVisible();
@@ -90,9 +94,9 @@ test.describe('online play', () => {
     await Promise.all([alice.close(), bob.close(), carol.close()]);
   });
 
-  test('an invitation by link, accepted by whoever opens it', async ({ browser }) => {
+  test('an invitation by link, accepted by whoever opens it', async ({ browser, secondBaseURL }) => {
     const alice = await OnlinePlayer.open(browser, 'alice');
-    const dave = await OnlinePlayer.open(browser, 'dave');
+    const dave = await OnlinePlayer.open(browser, 'dave', secondBaseURL);
     await alice.signIn();
     await alice.page.getByRole('button', { name: 'Create an invitation link' }).click();
     await expect(alice.status).toHaveText('Waiting for someone to accept your invitation link');
@@ -112,9 +116,9 @@ test.describe('online play', () => {
     await Promise.all([alice.close(), dave.close()]);
   });
 
-  test('a declined invitation leaves the sender’s lobby at once', async ({ browser }) => {
+  test('a declined invitation leaves the sender’s lobby at once', async ({ browser, secondBaseURL }) => {
     const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
     await bob.signIn();
     await alice.signIn();
     await alice.invite(bob.name);
@@ -125,9 +129,9 @@ test.describe('online play', () => {
     await Promise.all([alice.close(), bob.close()]);
   });
 
-  test('falls back to polling when live streams are blocked', async ({ browser }) => {
+  test('falls back to polling when live streams are blocked', async ({ browser, secondBaseURL }) => {
     const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
     await bob.signIn();
     await alice.signIn();
     await alice.invite(bob.name);

@@ -105,6 +105,10 @@ export class PollingChangeFeed extends LocalChangeFeed {
   override publish(game: GameRecord): void {
     if ((this.known.get(game.id) ?? -1) >= game.version) return;
     this.known.set(game.id, game.version);
+    // A game of a watched lobby's player is part of that lobby from now on.
+    for (const playerId of [game.hostId, game.opponentId]) {
+      if (playerId) this.lobbies.get(playerId)?.games.add(game.id);
+    }
     super.publish(game);
   }
 

@@ -113,7 +113,7 @@ export class Games {
       game = { ...base, invite: 'link', inviteToken: newInviteToken(), opponentId: null, opponentName: null };
     }
     await this.store.createGame(game);
-    if (game.opponentId) await this.tellLobby(game.opponentId, game.id);
+    await this.tellLobbies([game.hostId, game.opponentId], game.id);
     return this.changed(game);
   }
 
@@ -132,12 +132,15 @@ export class Games {
       }
     }
     this.expectPending(game);
-    return this.update(game, {
+    const accepted = await this.update(game, {
       status: 'playing',
       opponentId: player.id,
       opponentName: player.name,
       inviteToken: null,
     });
+    // Whoever accepts a link is new to this game; their lobby elsewhere must hear of it.
+    if (game.invite === 'link') await this.tellLobbies([player.id], game.id);
+    return accepted;
   }
 
   async decline(player: Player, id: string): Promise<GameRecord> {
@@ -263,7 +266,7 @@ export class Games {
       }
       throw error;
     }
-    await this.tellLobby(opponent.id, rematch.id);
+    await this.tellLobbies([player.id, opponent.id], rematch.id);
     this.changed(rematch);
     await this.linkRematch(game, rematch.id);
     return rematch;
@@ -314,15 +317,22 @@ export class Games {
   }
 
   /**
-   * Lets other instances know a player has a new game to see. The game itself is already
-   * stored, so a failure here only delays that news: it is logged, not returned.
+   * A game has entered these players' lobbies: instances streaming those lobbies learn of
+   * it from the bumped lobby version (changes to games they already show, they re-read by
+   * themselves). The game is stored already, so a failure only delays that news: logged.
    */
-  private async tellLobby(playerId: string, gameId: string) {
-    try {
-      await this.store.touchLobby(playerId);
-    } catch (error) {
-      this.log?.warn({ err: error, playerId, gameId }, 'could not mark the lobby as changed');
-    }
+  private async tellLobbies(playerIds: (string | null)[], gameId: string) {
+    await Promise.all(
+      playerIds
+        .filter((id): id is string => id !== null)
+        .map(async (playerId) => {
+          try {
+            await this.store.touchLobby(playerId);
+          } catch (error) {
+            this.log?.warn({ err: error, playerId, gameId }, 'could not mark the lobby as changed');
+          }
+        }),
+    );
   }
 
   private changed(game: GameRecord): GameRecord {

@@ -106,6 +106,37 @@ describe('two instances sharing one DynamoDB', () => {
     );
   });
 
+  it("keeps a host's lobby live for invitations the host made through another instance", async () => {
+    const alice = await OnlinePlayer.signIn(a.app, uniqueName('alice'));
+    const bob = await OnlinePlayer.signIn(b.app, uniqueName('bob'));
+    // Alice's lobby streams from A, but her requests land on B (a load balancer's choice).
+    const lobby = await stream(a, '/api/lobby/events', alice.cookie);
+    await lobby.next((e) => e.event === 'ready');
+    await a.feed.tick();
+    const aliceOnB = new OnlinePlayer(b.app, alice.name);
+    aliceOnB.cookie = alice.cookie;
+
+    const invitation = await aliceOnB.invite(bob.name);
+    await lobby.next((e) => e.event === 'lobby' && JSON.parse(e.data).id === invitation.id, 10_000);
+    await bob.act(invitation.id, 'decline');
+    const declined = await lobby.next(
+      (e) => e.event === 'lobby' && JSON.parse(e.data).id === invitation.id && JSON.parse(e.data).status === 'declined',
+      10_000,
+    );
+    expect(JSON.parse(declined.data).version).toBe(2);
+
+    // A link invitation accepted through B reaches the acceptor's lobby on A.
+    const carol = await OnlinePlayer.signIn(a.app, uniqueName('carol'));
+    const carolLobby = await stream(a, '/api/lobby/events', carol.cookie);
+    await carolLobby.next((e) => e.event === 'ready');
+    await a.feed.tick();
+    const link = await aliceOnB.inviteByLink();
+    const carolOnB = new OnlinePlayer(b.app, carol.name);
+    carolOnB.cookie = carol.cookie;
+    await carolOnB.act(link.id, 'accept', { token: link.inviteToken });
+    await carolLobby.next((e) => e.event === 'lobby' && JSON.parse(e.data).id === link.id, 10_000);
+  });
+
   it('re-reads everything its clients watch in one batched request per round, however many clients', async () => {
     const table = freshTableName();
     const quiet = await instance(dynamo.endpoint, table, 3_600_000);
