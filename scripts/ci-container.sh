@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# CI: the container checks (scripts/test-container.sh) on a machine without a Docker engine.
+# ../shared/tools/container-engine.sh (beside the repository) installs podman and builds local
+# stand-ins for the node base images; without it, a working Docker is used instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOOL=../shared/tools/container-engine.sh
+if [ -f "$TOOL" ]; then
+  echo "== container engine: $TOOL (first run installs podman and builds the base image, a few minutes)"
+  env_lines=$(bash "$TOOL" env Dockerfile)
+  eval "$env_lines"
+  cleanup_tool() { bash "$TOOL" cleanup || true; }
+elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+  echo "== container engine: docker"
+  export CONTAINER_ENGINE=docker
+  cleanup_tool() { :; }
+else
+  echo "ci-container: no container engine: $TOOL is not there and 'docker info' fails." >&2
+  echo "ci-container: start Docker (or install podman and run CONTAINER_ENGINE=podman scripts/test-container.sh)." >&2
+  exit 1
+fi
+
+status=0
+bash scripts/test-container.sh || status=$?
+cleanup_tool
+exit "$status"

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Builds the production image and checks it the way production runs it: serves the game and
+# the client, keeps each browser's game in its cookie, runs as a non-root user, passes its own
+# HEALTHCHECK, stops cleanly on SIGTERM within 10 s, and fits the size budget.
+#
+#   scripts/test-container.sh                          # with docker
+#   CONTAINER_ENGINE=podman scripts/test-container.sh  # or any docker-compatible engine
+#
+# Settings: IMAGE (tictactoe:test), MAX_IMAGE_MB (250, megabytes of 1,000,000 bytes).
+# Needs curl and node on the host. Exit status 0 only if every check passed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ENGINE=${CONTAINER_ENGINE:-docker}
+IMAGE=${IMAGE:-tictactoe:test}
+MAX_IMAGE_MB=${MAX_IMAGE_MB:-250}
+NAME=tictactoe-test-$$
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/test-container.XXXXXX")
+SECRET=test-only-session-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+
+failures=0
+pass() { printf 'PASS  %s\n' "$*"; }
+fail() {
+  printf 'FAIL  %s\n' "$*"
+  failures=$((failures + 1))
+}
+# check "what" COMMAND...: PASS or FAIL by the command's status (never aborts the script).
+check() {
+  local what=$1
+  shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+# Engine chatter that means nothing here (podman without systemd) is left out of error output.
+quiet_errors() { grep -v -e 'systemd' -e '^$' "$WORK/stderr" >&2 || true; }
+cleanup() {
+  "$ENGINE" rm -f "$NAME" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+now_ms() {
+  if [ -n "${EPOCHREALTIME:-}" ]; then
+    local micros=${EPOCHREALTIME//[!0-9]/}
+    echo $((micros / 1000))
+  else
+    node -p 'Date.now()'
+  fi
+}
+
+for tool in "$ENGINE" curl node; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "test-container: $tool is not installed (set CONTAINER_ENGINE for another container engine)" >&2
+    exit 1
+  }
+done
+
+# ---- build -------------------------------------------------------------------------------------
+echo "== building $IMAGE with $ENGINE"
+started=$(now_ms)
+if ! "$ENGINE" build --tag "$IMAGE" . >"$WORK/build.log" 2>&1; then
+  grep -v systemd "$WORK/build.log" | tail -n 40 >&2
+  fail "image builds"
+  exit 1
+fi
+pass "image builds ($(($(now_ms) - started)) ms)"
+
+size=$("$ENGINE" image inspect --format '{{.Size}}' "$IMAGE")
+size_mb=$(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1000000 }')
+echo "image size: $size bytes = $size_mb MB (budget $MAX_IMAGE_MB MB)"
+check "image size $size_mb MB <= $MAX_IMAGE_MB MB" [ "$size" -le $((MAX_IMAGE_MB * 1000000)) ]
+
+healthcheck=$("$ENGINE" image inspect --format '{{json .Config.Healthcheck}}' "$IMAGE")
+check "image declares a HEALTHCHECK on /healthz" grep -q '/healthz' <<<"$healthcheck"
+
+# ---- run ---------------------------------------------------------------------------------------
+echo "== starting $NAME"
+if ! "$ENGINE" run --detach --name "$NAME" --publish 127.0.0.1::5000 --env "SESSION_SECRET=$SECRET" \
+  "$IMAGE" >/dev/null 2>"$WORK/stderr"; then
+  quiet_errors
+  fail "container starts"
+  exit 1
+fi
+port=$("$ENGINE" port "$NAME" 5000/tcp 2>/dev/null | head -n1 | sed 's/.*://')
+BASE=http://127.0.0.1:$port
+echo "listening on $BASE"
+
+up=0
+started=$(now_ms)
+for _ in $(seq 1 60); do
+  if curl -fsS --max-time 2 "$BASE/healthz" >/dev/null 2>&1; then
+    up=1
+    break
+  fi
+  if [ "$("$ENGINE" inspect --format '{{.State.Running}}' "$NAME" 2>/dev/null)" != true ]; then break; fi
+  sleep 0.5
+done
+if [ "$up" != 1 ]; then
+  fail "GET /healthz answers within 30 s"
+  "$ENGINE" logs "$NAME" 2>&1 | tail -n 30 >&2
+  exit 1
+fi
+pass "GET /healthz answers ($(($(now_ms) - started)) ms after start)"
+
+# ---- a game through the classic /move API, one browser = one cookie jar ---------------------------
+# request JAR METHOD PATH [JSON]: the body goes to $WORK/body, the status is printed.
+request() {
+  local jar=$1 method=$2 path=$3 args=()
+  [ $# -lt 4 ] || args=(--header 'content-type: application/json' --data "$4")
+  curl -sS --max-time 5 --cookie "$jar" --cookie-jar "$jar" --request "$method" --output "$WORK/body" \
+    --write-out '%{http_code}' ${args[@]+"${args[@]}"} "$BASE$path"
+}
+body_has() { grep -qF -- "$1" "$WORK/body"; }
+alice=$WORK/alice.jar
+bob=$WORK/bob.jar
+: >"$alice"
+: >"$bob"
+
+status=$(request "$alice" POST /move '{"index": 0}')
+check "first move: 200 with X in cell 0, O to play" \
+  eval '[ "$status" = 200 ] && body_has "\"board\":[\"X\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\"]" && body_has "\"current_player\":\"O\"" && body_has "\"winner\":null"'
+for cell in 3 1 4; do request "$alice" POST /move "{\"index\": $cell}" >/dev/null; done
+status=$(request "$alice" POST /move '{"index": 2}')
+check "winning move: X wins the top row, game over" \
+  eval '[ "$status" = 200 ] && body_has "\"board\":[\"X\",\"X\",\"X\",\"O\",\"O\",\"\",\"\",\"\",\"\"]" && body_has "\"winner\":\"X\"" && body_has "\"game_over\":true"'
+status=$(request "$alice" POST /move '{"index": 5}')
+check "a move after the end: 400 Invalid move" eval '[ "$status" = 400 ] && body_has "\"error\":\"Invalid move\""'
+status=$(request "$alice" GET /state)
+check "the same browser still sees its finished game" eval '[ "$status" = 200 ] && body_has "\"winner\":\"X\""'
+status=$(request "$bob" GET /state)
+check "another browser (no cookie) sees an empty board" \
+  eval '[ "$status" = 200 ] && body_has "\"board\":[\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\"]" && body_has "\"winner\":null"'
+
+# ---- the client, with its precompressed files --------------------------------------------------------
+status=$(request "$bob" GET /)
+check "GET / serves the client's index.html" eval '[ "$status" = 200 ] && body_has "<div id=\"root\"></div>"'
+asset=$(grep -o '/assets/[^"]*\.js' "$WORK/body" | head -n1 || true)
+encoding=$(curl -sS --max-time 5 --header 'accept-encoding: br' --output /dev/null --dump-header - "$BASE$asset" |
+  tr -d '\r' | awk -F': ' 'tolower($1) == "content-encoding" { print $2 }')
+check "the client's script is served precompressed (content-encoding: br)" eval '[ -n "$asset" ] && [ "$encoding" = br ]'
+
+# ---- user and healthcheck --------------------------------------------------------------------------
+uid=$("$ENGINE" exec "$NAME" id -u 2>/dev/null || echo '?')
+user=$("$ENGINE" exec "$NAME" id -un 2>/dev/null || echo '?')
+check "runs as a non-root user (uid $uid, $user)" eval '[ "$uid" != 0 ] && [ "$uid" != "?" ] && [ "$user" = node ]'
+
+if [ "$(basename "$ENGINE")" = podman ]; then
+  # podman runs no healthcheck timers without systemd: run the image's check once.
+  check "HEALTHCHECK passes (podman healthcheck run)" eval '"$ENGINE" healthcheck run "$NAME" >/dev/null 2>&1'
+else
+  # The image's own check, exactly as declared, run inside the container.
+  hc=()
+  while IFS= read -r -d '' word; do hc+=("$word"); done < <(node -e '
+    const test = JSON.parse(process.argv[1]).Test;
+    const argv = test[0] === "CMD-SHELL" ? ["sh", "-c", test[1]] : test.slice(1);
+    process.stdout.write(argv.map((word) => `${word}\0`).join(""));' "$healthcheck")
+  check "HEALTHCHECK passes ($ENGINE exec of the declared check)" eval '"$ENGINE" exec "$NAME" "${hc[@]}"'
+fi
+
+# ---- graceful stop -----------------------------------------------------------------------------------
+started=$(now_ms)
+"$ENGINE" stop --time 10 "$NAME" >/dev/null 2>"$WORK/stderr" || quiet_errors
+stop_ms=$(($(now_ms) - started))
+exit_code=$("$ENGINE" inspect --format '{{.State.ExitCode}}' "$NAME" 2>/dev/null || echo '?')
+echo "stop took $stop_ms ms, exit code $exit_code"
+check "SIGTERM: exits with code 0 ($exit_code)" [ "$exit_code" = 0 ]
+check "SIGTERM: stops within 10 s ($stop_ms ms)" [ "$stop_ms" -lt 10000 ]
+"$ENGINE" logs "$NAME" >"$WORK/logs" 2>&1 || true
+check "SIGTERM: the server logged a graceful stop" grep -q '"msg":"stopped"' "$WORK/logs"
+
+echo
+echo "image $IMAGE: $size_mb MB; stop: $stop_ms ms"
+if [ "$failures" -gt 0 ]; then
+  echo "FAIL  $failures check(s) failed"
+  exit 1
+fi
+echo "PASS  all container checks"
