@@ -1,0 +1,907 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+
+/** The deployment kit: Dockerfile, compose file, ECS task definition, IAM policies and deploy-ecs.sh. */
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const TABLE = 'Games';
+const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${TABLE}`;
+const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:tictactoe/session-AbCdEf`;
+const EXECUTION_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/tictactoe-execution`;
+const TASK_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/tictactoe-task`;
+const TARGET_GROUP_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/tictactoe/0123456789abcdef`;
+const IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/tictactoe:abc1234`;
+
+const PLACEHOLDER_VALUES: Record<string, string> = {
+  FAMILY: 'tictactoe',
+  IMAGE,
+  AWS_REGION: REGION,
+  ACCOUNT_ID: ACCOUNT,
+  CPU_ARCHITECTURE: 'X86_64',
+  EXECUTION_ROLE_ARN,
+  TASK_ROLE_ARN,
+  SESSION_SECRET_ARN: SECRET_ARN,
+  TABLE_NAME: TABLE,
+  LOG_GROUP: '/ecs/tictactoe',
+};
+
+function placeholders(template: string): string[] {
+  return [...new Set([...template.matchAll(/\$\{([A-Z_]+)\}/g)].map((match) => match[1] ?? ''))].sort();
+}
+
+/** Fills ${NAME} placeholders the way deploy-ecs.sh does; an unknown one is an error. */
+function fill(template: string): string {
+  return template.replace(/\$\{([A-Z_]+)\}/g, (_, name: string) => {
+    const value = PLACEHOLDER_VALUES[name];
+    if (value === undefined) throw new Error(`unknown placeholder \${${name}}`);
+    return value;
+  });
+}
+
+// ---- ECS task definition -------------------------------------------------------------------------
+
+interface NameValue {
+  name: string;
+  value?: string;
+  valueFrom?: string;
+}
+interface ContainerDefinition {
+  name: string;
+  image: string;
+  essential?: boolean;
+  portMappings: { containerPort: number; protocol?: string }[];
+  environment: NameValue[];
+  secrets?: NameValue[];
+  logConfiguration: { logDriver: string; options: Record<string, string> };
+  healthCheck: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+  stopTimeout: number;
+}
+interface TaskDefinition {
+  family: string;
+  networkMode: string;
+  requiresCompatibilities: string[];
+  cpu: string;
+  memory: string;
+  runtimePlatform: { operatingSystemFamily: string; cpuArchitecture: string };
+  executionRoleArn: string;
+  taskRoleArn: string;
+  containerDefinitions: ContainerDefinition[];
+}
+
+function onlyContainer(definition: TaskDefinition): ContainerDefinition {
+  expect(definition.containerDefinitions).toHaveLength(1);
+  const container = definition.containerDefinitions[0];
+  if (!container) throw new Error('no container definition');
+  return container;
+}
+
+describe('deploy/ecs-task-definition.json', () => {
+  const template = read('deploy/ecs-task-definition.json');
+  const definition = JSON.parse(fill(template)) as TaskDefinition;
+  const container = onlyContainer(definition);
+  const environment = new Map(container.environment.map((entry) => [entry.name, entry.value]));
+
+  it('is a template whose placeholders deploy-ecs.sh fills', () => {
+    expect(placeholders(template)).toEqual(
+      [
+        'AWS_REGION',
+        'CPU_ARCHITECTURE',
+        'EXECUTION_ROLE_ARN',
+        'FAMILY',
+        'IMAGE',
+        'LOG_GROUP',
+        'SESSION_SECRET_ARN',
+        'TABLE_NAME',
+        'TASK_ROLE_ARN',
+      ].sort(),
+    );
+  });
+
+  it('runs on Fargate in awsvpc mode with 0.25 vCPU and 512 MB on Linux', () => {
+    expect(definition.requiresCompatibilities).toEqual(['FARGATE']);
+    expect(definition.networkMode).toBe('awsvpc');
+    expect([definition.cpu, definition.memory]).toEqual(['256', '512']);
+    expect(definition.runtimePlatform).toEqual({ operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' });
+    expect(definition.executionRoleArn).toBe(EXECUTION_ROLE_ARN);
+    expect(definition.taskRoleArn).toBe(TASK_ROLE_ARN);
+  });
+
+  it('runs one essential container listening on port 5000', () => {
+    expect(container.name).toBe('tictactoe');
+    expect(container.image).toBe(IMAGE);
+    expect(container.essential).toBe(true);
+    expect(container.portMappings.map((mapping) => [mapping.containerPort, mapping.protocol])).toEqual([[5000, 'tcp']]);
+    expect(container.stopTimeout).toBe(30);
+  });
+
+  it('checks health with node on /healthz (no curl in the image)', () => {
+    const { command, ...timing } = container.healthCheck;
+    expect(command[0]).toBe('CMD');
+    expect(command[1]).toBe('node');
+    expect(command.join(' ')).toContain("'/healthz'");
+    expect(command.join(' ')).not.toMatch(/curl|wget/);
+    expect(timing).toEqual({ interval: 15, timeout: 5, retries: 3, startPeriod: 10 });
+  });
+
+  it('logs to CloudWatch with the awslogs driver', () => {
+    expect(container.logConfiguration.logDriver).toBe('awslogs');
+    expect(container.logConfiguration.options).toEqual({
+      'awslogs-group': '/ecs/tictactoe',
+      'awslogs-region': REGION,
+      'awslogs-stream-prefix': 'tictactoe',
+    });
+  });
+
+  it('uses the existing DynamoDB table behind a proxy', () => {
+    expect(Object.fromEntries(environment)).toEqual({
+      STORAGE: 'dynamodb',
+      AWS_REGION: REGION,
+      DYNAMODB_TABLE: TABLE,
+      DYNAMODB_CREATE_TABLES: 'false',
+      TRUST_PROXY: 'true',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('takes SESSION_SECRET from Secrets Manager, never inline', () => {
+    expect(container.secrets).toEqual([{ name: 'SESSION_SECRET', valueFrom: SECRET_ARN }]);
+    const inline = container.environment.filter((entry) => /SECRET|PASSWORD|TOKEN|KEY/i.test(entry.name));
+    expect(inline).toEqual([]);
+    // No credentials or secret-looking values anywhere in the template itself.
+    expect(template).not.toMatch(/AKIA[0-9A-Z]{16}|aws_secret_access_key|"SESSION_SECRET",\s*"value"/i);
+  });
+});
+
+// ---- IAM policies --------------------------------------------------------------------------------
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action?: string | string[];
+  Resource?: string | string[];
+  NotAction?: unknown;
+  NotResource?: unknown;
+}
+interface Policy {
+  Version: string;
+  Statement: Statement[];
+}
+const list = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** The DynamoDB actions the server's code sends, from the commands dynamodb.ts imports. */
+function actionsTheServerUses(): string[] {
+  const source = read('server/src/storage/dynamodb.ts');
+  const imports = /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-dynamodb'/.exec(source)?.[1] ?? '';
+  return [...imports.matchAll(/\b([A-Z][A-Za-z]+)Command\b/g)].map((match) => `dynamodb:${match[1]}`).sort();
+}
+
+describe('deploy/iam-task-policy.json', () => {
+  const template = read('deploy/iam-task-policy.json');
+  const policy = JSON.parse(fill(template)) as Policy;
+  const everyAction = policy.Statement.flatMap((statement) => list(statement.Action));
+  const everyResource = policy.Statement.flatMap((statement) => list(statement.Resource));
+  const optional = policy.Statement.filter((statement) => statement.Sid === 'OptionalCreateTableAtStartup');
+  const required = policy.Statement.filter((statement) => statement.Sid !== 'OptionalCreateTableAtStartup');
+
+  it('is a 2012-10-17 policy of Allow statements with plain Action and Resource', () => {
+    expect(policy.Version).toBe('2012-10-17');
+    expect(placeholders(template)).toEqual(['ACCOUNT_ID', 'AWS_REGION', 'TABLE_NAME']);
+    for (const statement of policy.Statement) {
+      expect(statement.Effect).toBe('Allow');
+      expect(statement.NotAction).toBeUndefined();
+      expect(statement.NotResource).toBeUndefined();
+    }
+  });
+
+  it('grants no wildcard action and no "*" resource', () => {
+    expect(everyAction.filter((action) => action.includes('*'))).toEqual([]);
+    expect(everyResource).not.toContain('*');
+  });
+
+  it('reaches only the app table and its indexes', () => {
+    expect(new Set(everyResource)).toEqual(new Set([TABLE_ARN, `${TABLE_ARN}/index/*`]));
+  });
+
+  it('grants exactly the actions the app uses, and never Scan', () => {
+    const granted = required.flatMap((statement) => list(statement.Action)).sort();
+    expect(granted).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:DescribeTable',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(everyAction).not.toContain('dynamodb:Scan');
+  });
+
+  it('keeps CreateTable alone in its own optional statement, on the table only', () => {
+    expect(optional).toHaveLength(1);
+    expect(list(optional[0]?.Action)).toEqual(['dynamodb:CreateTable']);
+    expect(list(optional[0]?.Resource)).toEqual([TABLE_ARN]);
+    expect(required.flatMap((statement) => list(statement.Action))).not.toContain('dynamodb:CreateTable');
+  });
+
+  it('matches the commands server/src/storage/dynamodb.ts sends (update the policy when they change)', () => {
+    expect(actionsTheServerUses()).toEqual([...everyAction].sort());
+  });
+});
+
+describe('deploy/iam-execution-policy.json', () => {
+  it('reads the one session secret and nothing else', () => {
+    const template = read('deploy/iam-execution-policy.json');
+    const policy = JSON.parse(fill(template)) as Policy;
+    expect(placeholders(template)).toEqual(['SESSION_SECRET_ARN']);
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: SECRET_ARN });
+    expect(list(policy.Statement[0]?.Action)).toEqual(['secretsmanager:GetSecretValue']);
+  });
+});
+
+// ---- deploy-ecs.sh -------------------------------------------------------------------------------
+
+const temporary = mkdtempSync(join(tmpdir(), 'deploy-test-'));
+afterAll(() => rmSync(temporary, { recursive: true, force: true }));
+
+const REQUIRED_ARGS = [
+  '--region',
+  REGION,
+  '--cluster',
+  'games',
+  '--subnets',
+  'subnet-0a1,subnet-0b2',
+  '--security-groups',
+  'sg-0abc',
+  '--execution-role-arn',
+  EXECUTION_ROLE_ARN,
+  '--task-role-arn',
+  TASK_ROLE_ARN,
+  '--session-secret-arn',
+  SECRET_ARN,
+];
+
+/** A folder put first on PATH with fake aws/docker/podman that record every call in calls.log. */
+function fakeTools(name: string, aws: string, docker = 'exit 0'): { bin: string; calls: () => string[] } {
+  const bin = join(temporary, name);
+  rmSync(bin, { recursive: true, force: true });
+  mkdirSync(bin, { recursive: true });
+  const log = join(bin, 'calls.log');
+  const tool = (tool: string, body: string) => {
+    const path = join(bin, tool);
+    writeFileSync(path, `#!/bin/sh\nprintf '%s\\n' "${tool} $*" >> '${log}'\n${body}\n`);
+    chmodSync(path, 0o755);
+  };
+  tool('aws', aws);
+  tool('docker', docker);
+  tool('podman', docker);
+  return { bin, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []) };
+}
+
+/** Runs deploy-ecs.sh with the fake tools first on PATH and none of the caller's AWS settings. */
+function deploy(bin: string, args: string[], env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) =>
+        !/^(AWS_|ECS_|ECR_|DYNAMODB_|SUBNETS|SECURITY_GROUPS|EXECUTION_ROLE_ARN|TASK_ROLE_ARN|SESSION_SECRET_ARN|DESIRED_COUNT|TARGET_GROUP_ARN|PLATFORM|LOG_GROUP|IMAGE_TAG|ACCOUNT_ID|CONTAINER_ENGINE)/.test(
+          key,
+        ),
+    ),
+  );
+  const result = spawnSync('bash', [join(root, 'deploy/deploy-ecs.sh'), ...args], {
+    encoding: 'utf8',
+    env: { ...clean, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, ...env },
+    timeout: 15_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Index of the first line matching each pattern; -1 when none does. */
+function positions(lines: string[], patterns: RegExp[]): number[] {
+  return patterns.map((pattern) => lines.findIndex((line) => pattern.test(line)));
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const UNCALLABLE = 'echo "this tool must not run in this test" >&2; exit 97';
+
+describe('deploy/deploy-ecs.sh', () => {
+  it('is valid bash', () => {
+    const result = spawnSync('bash', ['-n', join(root, 'deploy/deploy-ecs.sh')], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('--help explains the options and runs nothing', () => {
+    const fake = fakeTools('help', UNCALLABLE, UNCALLABLE);
+    const result = deploy(fake.bin, ['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: deploy\/deploy-ecs\.sh/);
+    for (const option of ['--dry-run', '--region', '--cluster', '--session-secret-arn', '--target-group-arn']) {
+      expect(result.stdout).toContain(option);
+    }
+    expect(fake.calls()).toEqual([]);
+  });
+
+  it('names a missing required option and runs nothing', () => {
+    const fake = fakeTools('missing', UNCALLABLE, UNCALLABLE);
+    const withoutCluster = REQUIRED_ARGS.filter((_, index) => index !== 2 && index !== 3);
+    const result = deploy(fake.bin, ['--dry-run', ...withoutCluster]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('missing required option(s): --cluster');
+    expect(result.stdout).toBe('');
+    expect(fake.calls()).toEqual([]);
+
+    const nothing = deploy(fake.bin, []);
+    expect(nothing.status).toBe(1);
+    expect(nothing.stderr).toContain(
+      '--region --cluster --subnets --security-groups --execution-role-arn --task-role-arn --session-secret-arn',
+    );
+  });
+
+  it('rejects malformed values with a message naming the option', () => {
+    const fake = fakeTools('invalid', UNCALLABLE, UNCALLABLE);
+    const cases: [string[], string][] = [
+      [['--desired-count', 'two'], '--desired-count'],
+      [['--platform', 'windows/amd64'], '--platform'],
+      [['--subnets', 'my-subnet'], '--subnets'],
+      [['--session-secret-arn', 'plain-text-secret'], 'not an ARN'],
+      [['--bogus', 'x'], 'unknown option: --bogus'],
+      [['--cluster'], '--cluster needs a value'],
+    ];
+    for (const [args, message] of cases) {
+      const result = deploy(fake.bin, ['--dry-run', ...REQUIRED_ARGS, ...args]);
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toContain(message);
+    }
+    expect(fake.calls()).toEqual([]);
+  });
+
+  describe('--dry-run', () => {
+    const fake = fakeTools('dry-run', UNCALLABLE, UNCALLABLE);
+    const taskDefinitionOut = join(temporary, 'rendered-task-definition.json');
+    beforeEach(() => rmSync(taskDefinitionOut, { force: true }));
+
+    it('prints the whole plan in order, one DRY-RUN line per command, and runs none', () => {
+      const result = deploy(fake.bin, [
+        '--dry-run',
+        ...REQUIRED_ARGS,
+        '--target-group-arn',
+        TARGET_GROUP_ARN,
+        '--image-tag',
+        'abc1234',
+      ]);
+      expect(result.stderr).not.toContain('deploy-ecs:');
+      expect(result.status).toBe(0);
+      expect(fake.calls()).toEqual([]);
+      const lines = result.stdout.trim().split('\n');
+      expect(lines.every((line) => line.startsWith('DRY-RUN: '))).toBe(true);
+
+      const registry = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
+      const steps = positions(lines, [
+        /^DRY-RUN: aws sts get-caller-identity /,
+        /^DRY-RUN: aws ecr create-repository .*--repository-name tictactoe .*scanOnPush=true/,
+        new RegExp(
+          `^DRY-RUN: aws ecr get-login-password --region ${REGION} \\| docker login --username AWS --password-stdin ${escapeRegExp(registry)}$`,
+        ),
+        new RegExp(`^DRY-RUN: docker buildx build --platform linux/amd64 --tag ${escapeRegExp(IMAGE)} `),
+        new RegExp(`^DRY-RUN: docker push ${escapeRegExp(IMAGE)}$`),
+        /^DRY-RUN: aws dynamodb create-table .*--table-name Games .*--billing-mode PAY_PER_REQUEST/,
+        /^DRY-RUN: aws dynamodb wait table-exists /,
+        /^DRY-RUN: aws ecs register-task-definition /,
+        /^DRY-RUN: aws ecs create-service /,
+        /^DRY-RUN: aws ecs wait services-stable /,
+      ]);
+      expect(steps.every((step) => step >= 0)).toBe(true);
+      expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+      expect(lines.some((line) => line.includes('update-service'))).toBe(false);
+    });
+
+    it('creates the table with both indexes the server checks for', () => {
+      const result = deploy(fake.bin, ['--dry-run', ...REQUIRED_ARGS, '--image-tag', 'abc1234']);
+      const createTable = result.stdout.split('\n').find((line) => line.includes('dynamodb create-table')) ?? '';
+      expect(createTable).toContain('AttributeName=GameId,KeyType=HASH');
+      const indexes = JSON.parse(/--global-secondary-indexes '([^']*)'/.exec(createTable)?.[1] ?? '[]') as {
+        IndexName: string;
+        KeySchema: { AttributeName: string; KeyType: string }[];
+      }[];
+      expect(indexes.map((index) => index.IndexName)).toEqual([
+        'HostId-StatusDate-index',
+        'OpponentId-StatusDate-index',
+      ]);
+      expect(indexes.map((index) => index.KeySchema.map((key) => key.AttributeName))).toEqual([
+        ['HostId', 'StatusDate'],
+        ['OpponentId', 'StatusDate'],
+      ]);
+    });
+
+    it('creates a Fargate service in the given subnets behind the target group', () => {
+      const result = deploy(fake.bin, [
+        '--dry-run',
+        ...REQUIRED_ARGS,
+        '--target-group-arn',
+        TARGET_GROUP_ARN,
+        '--image-tag',
+        'abc1234',
+        '--desired-count',
+        '3',
+      ]);
+      const createService = result.stdout.split('\n').find((line) => line.includes('ecs create-service')) ?? '';
+      expect(createService).toContain('--launch-type FARGATE');
+      expect(createService).toContain('--desired-count 3');
+      expect(createService).toContain(
+        "'awsvpcConfiguration={subnets=[subnet-0a1,subnet-0b2],securityGroups=[sg-0abc],assignPublicIp=DISABLED}'",
+      );
+      expect(createService).toContain(
+        `--load-balancers targetGroupArn=${TARGET_GROUP_ARN},containerName=tictactoe,containerPort=5000`,
+      );
+      expect(createService).toContain('--health-check-grace-period-seconds');
+    });
+
+    it('leaves out the load balancer without --target-group-arn and assigns public IPs on request', () => {
+      const result = deploy(fake.bin, ['--dry-run', ...REQUIRED_ARGS, '--assign-public-ip', '--image-tag', 'abc1234']);
+      const createService = result.stdout.split('\n').find((line) => line.includes('ecs create-service')) ?? '';
+      expect(createService).toContain('assignPublicIp=ENABLED');
+      expect(createService).not.toContain('--load-balancers');
+    });
+
+    it('registers the task definition template filled with the options', () => {
+      const result = deploy(fake.bin, [
+        '--dry-run',
+        ...REQUIRED_ARGS,
+        '--image-tag',
+        'abc1234',
+        '--task-definition-out',
+        taskDefinitionOut,
+      ]);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain(`--cli-input-json file://${taskDefinitionOut}`);
+      const rendered = readFileSync(taskDefinitionOut, 'utf8');
+      expect(rendered).not.toContain('${');
+      expect(JSON.parse(rendered)).toEqual(JSON.parse(fill(read('deploy/ecs-task-definition.json'))));
+    });
+
+    it('builds for arm64 (Graviton) with podman when asked', () => {
+      const result = deploy(
+        fake.bin,
+        [
+          '--dry-run',
+          ...REQUIRED_ARGS,
+          '--platform',
+          'linux/arm64',
+          '--image-tag',
+          'abc1234',
+          '--task-definition-out',
+          taskDefinitionOut,
+        ],
+        { CONTAINER_ENGINE: 'podman' },
+      );
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/\| podman login --username AWS --password-stdin /);
+      expect(result.stdout).toContain(`DRY-RUN: podman build --platform linux/arm64 --tag ${IMAGE} `);
+      expect(result.stdout).toContain(`DRY-RUN: podman push ${IMAGE}\n`);
+      expect(result.stdout).not.toContain('buildx');
+      const rendered = JSON.parse(readFileSync(taskDefinitionOut, 'utf8')) as TaskDefinition;
+      expect(rendered.runtimePlatform.cpuArchitecture).toBe('ARM64');
+      expect(fake.calls()).toEqual([]);
+    });
+
+    it('tags the image with the git commit and shows the given account', () => {
+      const git = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+      expect(git.status, 'the tests run in a git checkout').toBe(0);
+      const commit = git.stdout.trim();
+      const result = deploy(fake.bin, ['--dry-run', ...REQUIRED_ARGS, '--account-id', '210987654321']);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `docker push 210987654321\\.dkr\\.ecr\\.${REGION}\\.amazonaws\\.com/tictactoe:${commit}(-dirty)?\\n`,
+        ),
+      );
+    });
+  });
+
+  describe('without --dry-run (fake AWS CLI)', () => {
+    const awsFor = (answers: Record<string, string>) =>
+      [
+        'case "$1 $2" in',
+        ...Object.entries(answers).map(([command, answer]) => `  "${command}") ${answer} ;;`),
+        '  *) echo "unexpected aws $*" >&2; exit 98 ;;',
+        'esac',
+      ].join('\n');
+    const docker = `case "$1" in login) printf 'stdin=%s\\n' "$(cat)" >> "$(dirname "$0")/calls.log" ;; esac`;
+    const existing = {
+      'sts get-caller-identity': 'echo 210987654321',
+      'ecs describe-clusters': 'echo 1',
+      'ecr describe-repositories': "echo '{}'",
+      'ecr get-login-password': 'echo the-registry-password',
+      'dynamodb describe-table': "echo '{}'",
+      'logs describe-log-groups': 'echo 1',
+      'ecs register-task-definition': 'echo arn:aws:ecs:eu-west-1:210987654321:task-definition/tictactoe:7',
+      'ecs describe-services': 'echo 1',
+      'ecs update-service': "echo '{}'",
+      'ecs wait': 'exit 0',
+    };
+
+    it('updates an existing service with a forced new deployment of the new revision', () => {
+      const fake = fakeTools('update', awsFor(existing), docker);
+      const result = deploy(fake.bin, [...REQUIRED_ARGS, '--image-tag', 'abc1234']);
+      expect(result.stderr).not.toContain('deploy-ecs:');
+      expect(result.status).toBe(0);
+      expect(result.stdout).not.toContain('DRY-RUN');
+      const calls = fake.calls();
+      expect(calls.filter((call) => / create-/.test(call))).toEqual([]);
+      const image = `210987654321.dkr.ecr.${REGION}.amazonaws.com/tictactoe:abc1234`;
+      expect(calls).toContain(
+        `docker login --username AWS --password-stdin 210987654321.dkr.ecr.${REGION}.amazonaws.com`,
+      );
+      expect(calls).toContain('stdin=the-registry-password');
+      expect(calls.some((call) => call.startsWith(`docker buildx build --platform linux/amd64 --tag ${image} `))).toBe(
+        true,
+      );
+      expect(calls).toContain(`docker push ${image}`);
+      const update = calls.find((call) => call.startsWith('aws ecs update-service')) ?? '';
+      expect(update).toContain('--task-definition arn:aws:ecs:eu-west-1:210987654321:task-definition/tictactoe:7');
+      expect(update).toContain('--force-new-deployment');
+      // The count of a running service is left alone (autoscaling may own it) unless asked for.
+      expect(update).not.toContain('--desired-count');
+    });
+
+    it('creates the repository, table, log group and service in a new account', () => {
+      const notFound = (error: string) =>
+        `echo "An error occurred (${error}) when calling the operation" >&2; exit 254`;
+      const fake = fakeTools(
+        'create',
+        awsFor({
+          ...existing,
+          'ecr describe-repositories': notFound('RepositoryNotFoundException'),
+          'ecr create-repository': "echo '{}'",
+          'dynamodb describe-table': notFound('ResourceNotFoundException'),
+          'dynamodb create-table': "echo '{}'",
+          'dynamodb wait': 'exit 0',
+          'logs describe-log-groups': 'echo 0',
+          'logs create-log-group': 'exit 0',
+          'logs put-retention-policy': 'exit 0',
+          'ecs describe-services': 'echo 0',
+          'ecs create-service': "echo '{}'",
+        }),
+        docker,
+      );
+      const result = deploy(fake.bin, [...REQUIRED_ARGS, '--image-tag', 'abc1234', '--no-wait']);
+      expect(result.stderr).not.toContain('deploy-ecs:');
+      expect(result.status).toBe(0);
+      const calls = fake.calls();
+      const steps = positions(calls, [
+        /^aws ecr create-repository /,
+        /^docker push /,
+        /^aws dynamodb create-table /,
+        /^aws dynamodb wait table-exists /,
+        /^aws logs create-log-group /,
+        /^aws ecs register-task-definition /,
+        /^aws ecs create-service .*--desired-count 2 /,
+      ]);
+      expect(steps.every((step) => step >= 0)).toBe(true);
+      expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+      expect(calls.some((call) => call.startsWith('aws ecs wait'))).toBe(false);
+    });
+
+    it('stops with the AWS error when a check fails for another reason than "not found"', () => {
+      const fake = fakeTools(
+        'denied',
+        awsFor({
+          ...existing,
+          'dynamodb describe-table': 'echo "An error occurred (AccessDeniedException): not authorized" >&2; exit 254',
+        }),
+        docker,
+      );
+      const result = deploy(fake.bin, [...REQUIRED_ARGS, '--image-tag', 'abc1234']);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('AccessDeniedException');
+      expect(fake.calls().some((call) => call.includes('create-table'))).toBe(false);
+      expect(fake.calls().some((call) => call.includes('register-task-definition'))).toBe(false);
+    });
+
+    it('stops before building when there are no AWS credentials', () => {
+      const fake = fakeTools(
+        'no-credentials',
+        awsFor({ 'sts get-caller-identity': 'echo "Unable to locate credentials" >&2; exit 253' }),
+        docker,
+      );
+      const result = deploy(fake.bin, [...REQUIRED_ARGS, '--image-tag', 'abc1234']);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('no valid AWS credentials');
+      expect(fake.calls()).toEqual(['aws sts get-caller-identity --query Account --output text']);
+    });
+
+    const awsElsewhere = ['/usr/bin/aws', '/bin/aws'].some((path) => existsSync(path));
+    it.skipIf(awsElsewhere)('says so when the AWS CLI is not installed', () => {
+      const bin = join(temporary, 'no-aws');
+      mkdirSync(bin, { recursive: true });
+      const result = spawnSync('/bin/bash', [join(root, 'deploy/deploy-ecs.sh'), ...REQUIRED_ARGS], {
+        encoding: 'utf8',
+        env: { PATH: `${bin}${delimiter}/usr/bin${delimiter}/bin`, HOME: temporary },
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('the AWS CLI (v2) is not installed');
+    });
+  });
+});
+
+// ---- docker-compose.yml and its nginx ------------------------------------------------------------
+
+interface ComposeService {
+  build?: string | { context?: string; dockerfile?: string };
+  image?: string;
+  command?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | number)[];
+  depends_on?: string[] | Record<string, unknown>;
+  profiles?: string[];
+  volumes?: string[];
+}
+
+function environmentOf(service: ComposeService): Record<string, string> {
+  const { environment } = service;
+  if (!environment) return {};
+  if (Array.isArray(environment)) {
+    return Object.fromEntries(
+      environment.map((entry) => {
+        const at = entry.indexOf('=');
+        return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
+      }),
+    );
+  }
+  return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, String(value ?? '')]));
+}
+const dependenciesOf = (service: ComposeService): string[] =>
+  Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
+
+describe('docker-compose.yml', () => {
+  const compose = parseYaml(read('docker-compose.yml'), { merge: true }) as {
+    services: Record<string, ComposeService>;
+  };
+  const services = compose.services;
+  const service = (name: string): ComposeService => {
+    const found = services[name];
+    if (!found) throw new Error(`no service ${name}`);
+    return found;
+  };
+  const app = service('app');
+  const dynamo = service('dynamodb-local');
+  const appEnvironment = environmentOf(app);
+
+  it('builds the app from the Dockerfile and publishes port 5000', () => {
+    const build = typeof app.build === 'string' ? { context: app.build } : app.build;
+    expect(build?.context).toBe('.');
+    expect(build?.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
+    expect(app.ports?.map(String)).toContain('5000:5000');
+    expect(app.profiles).toBeUndefined();
+  });
+
+  it('runs pinned DynamoDB Local in memory with a shared database', () => {
+    expect(dynamo.image).toMatch(/^amazon\/dynamodb-local:\d+\.\d+\.\d+$/);
+    const command = Array.isArray(dynamo.command) ? dynamo.command.join(' ') : (dynamo.command ?? '');
+    expect(command).toBe('-jar DynamoDBLocal.jar -inMemory -sharedDb');
+    expect(dynamo.profiles).toBeUndefined();
+  });
+
+  it('wires the app to DynamoDB Local', () => {
+    expect(appEnvironment.STORAGE).toBe('dynamodb');
+    const endpoint = new URL(appEnvironment.DYNAMODB_ENDPOINT ?? 'missing:');
+    expect(endpoint.protocol).toBe('http:');
+    expect(endpoint.hostname).toBe('dynamodb-local');
+    expect(endpoint.port).toBe('8000');
+    expect(dependenciesOf(app)).toContain('dynamodb-local');
+    expect(appEnvironment.AWS_REGION).toBe('us-east-1');
+    expect(appEnvironment.AWS_ACCESS_KEY_ID).not.toBe('');
+    expect(appEnvironment.AWS_SECRET_ACCESS_KEY).not.toBe('');
+  });
+
+  it('takes SESSION_SECRET from the environment, with a marked development-only default', () => {
+    const match = /^\$\{SESSION_SECRET:-([^}]+)\}$/.exec(appEnvironment.SESSION_SECRET ?? '');
+    expect(match).not.toBeNull();
+    const fallback = match?.[1] ?? '';
+    expect(fallback.length).toBeGreaterThanOrEqual(32);
+    expect(fallback).toMatch(/dev/i);
+    expect(fallback).toMatch(/insecure/i);
+  });
+
+  describe('profile multi', () => {
+    const multi = Object.entries(services).filter(([, candidate]) => candidate.profiles?.includes('multi'));
+    const replicas = multi.filter(([, candidate]) => candidate.image === app.image && candidate.image !== undefined);
+    const proxies = multi.filter(([, candidate]) => candidate.image?.startsWith('nginx:'));
+    const nginxConf = read('deploy/compose/nginx.conf');
+
+    it('runs two app instances sharing the secret and DynamoDB Local', () => {
+      expect(replicas.map(([name]) => name).sort()).toEqual(['app-a', 'app-b']);
+      for (const [, replica] of replicas) {
+        const environment = environmentOf(replica);
+        expect(environment.SESSION_SECRET).toBe(appEnvironment.SESSION_SECRET);
+        expect(environment.STORAGE).toBe('dynamodb');
+        expect(environment.DYNAMODB_ENDPOINT).toBe(appEnvironment.DYNAMODB_ENDPOINT);
+        expect(environment.DYNAMODB_TABLE).toBe(appEnvironment.DYNAMODB_TABLE);
+        expect(environment.TRUST_PROXY).toBe('true');
+        expect(dependenciesOf(replica)).toContain('dynamodb-local');
+        expect(replica.ports).toBeUndefined();
+      }
+    });
+
+    it('puts a pinned nginx with deploy/compose/nginx.conf in front, on port 5050', () => {
+      expect(proxies).toHaveLength(1);
+      const [, proxy] = proxies[0] ?? ['', {}];
+      expect(proxy.image).toMatch(/^nginx:\d+\.\d+/);
+      expect(proxy.ports?.map(String)).toEqual(['5050:5050']);
+      const mount = proxy.volumes?.find((volume) => volume.startsWith('./deploy/compose/nginx.conf:')) ?? '';
+      expect(mount).toMatch(/^\.\/deploy\/compose\/nginx\.conf:\/etc\/nginx\/conf\.d\/[\w.-]+\.conf:ro$/);
+      expect(dependenciesOf(proxy).sort()).toEqual(['app-a', 'app-b']);
+      expect(nginxConf).toMatch(/^\s*listen 5050;/m);
+    });
+
+    it('balances over exactly the two instances', () => {
+      const upstream = /upstream\s+(\w+)\s*\{([^}]*)\}/.exec(nginxConf);
+      const servers = [...(upstream?.[2] ?? '').matchAll(/^\s*server\s+([\w.-]+:\d+)/gm)].map((match) => match[1]);
+      expect(servers).toEqual(['app-a:5000', 'app-b:5000']);
+      expect(nginxConf).toContain(`proxy_pass http://${upstream?.[1]};`);
+    });
+
+    it('does not buffer the Server-Sent Events streams', () => {
+      const location = /location ~ (\S+) \{([^}]*)\}/.exec(nginxConf);
+      const pattern = new RegExp(location?.[1] ?? '^$');
+      expect(pattern.test('/api/games/3qK9_x-1/events')).toBe(true);
+      expect(pattern.test('/api/lobby/events')).toBe(true);
+      expect(pattern.test('/api/games/3qK9/moves')).toBe(false);
+      expect(location?.[2]).toMatch(/proxy_buffering off;/);
+      expect(location?.[2]).toMatch(/proxy_read_timeout (\d+[mh]|\d{3,}s?);/);
+    });
+  });
+});
+
+// ---- Dockerfile and .dockerignore ----------------------------------------------------------------
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+/** Instructions with continuation lines joined and comments dropped, split into stages at FROM. */
+function dockerfileStages(source: string): Instruction[][] {
+  const joined = source
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n')
+    .replace(/\\\n/g, ' ');
+  const stages: Instruction[][] = [];
+  for (const line of joined.split('\n')) {
+    const match = /^\s*([A-Za-z]+)\s+(.*)$/.exec(line);
+    if (!match) continue;
+    const keyword = (match[1] ?? '').toUpperCase();
+    // FROM --platform=… IMAGE: only the image matters here.
+    const args = (match[2] ?? '').trim().replace(keyword === 'FROM' ? /^--platform=\S+\s+/ : /^$/, '');
+    const instruction = { keyword, args };
+    if (instruction.keyword === 'FROM') stages.push([]);
+    stages.at(-1)?.push(instruction);
+  }
+  return stages;
+}
+
+describe('Dockerfile', () => {
+  const stages = dockerfileStages(read('Dockerfile'));
+  const froms = stages.map((stage) => stage[0]?.args ?? '');
+  const nodeStages = froms.filter((from) => from.startsWith('node:'));
+  const final = stages.at(-1) ?? [];
+  const finalArgs = (keyword: string) => final.filter((step) => step.keyword === keyword).map((step) => step.args);
+  const stageNamed = (name: string) =>
+    stages.find((stage) => new RegExp(`\\sAS\\s+${escapeRegExp(name)}$`, 'i').test(stage[0]?.args ?? ''));
+
+  it('builds on the builder platform: the build output is platform-independent', () => {
+    expect(read('Dockerfile')).toMatch(/^FROM --platform=\$BUILDPLATFORM node:\S+ AS build$/m);
+  });
+
+  it('builds from one pinned Debian-based node image (no latest, no Alpine)', () => {
+    expect(nodeStages.length).toBeGreaterThanOrEqual(2);
+    for (const from of froms) {
+      expect(from).toMatch(/^(node:\d+-(bookworm|trixie)-slim|scratch)(\s+AS\s+[\w-]+)?$/i);
+    }
+    expect(new Set(nodeStages.map((from) => from.split(/\s+/)[0])).size).toBe(1);
+  });
+
+  it('the runtime is that same base: the final stage starts from it, or copies its whole filesystem', () => {
+    const finalFrom = froms.at(-1) ?? '';
+    if (finalFrom.startsWith('scratch')) {
+      const rootCopy = finalArgs('COPY').find((args) => /\s\/\s+\/$/.test(args)) ?? '';
+      const source = /--from=([\w-]+)/.exec(rootCopy)?.[1] ?? '';
+      expect(stageNamed(source)?.[0]?.args).toMatch(/^node:/);
+    } else {
+      expect(finalFrom).toMatch(/^node:/);
+    }
+  });
+
+  it('installs with npm ci from the lockfile before copying the sources, then builds', () => {
+    const build = stages.find((stage) => stage.some((step) => /npm run build/.test(step.args))) ?? [];
+    const index = (pattern: RegExp) => build.findIndex((step) => pattern.test(`${step.keyword} ${step.args}`));
+    const lockfile = index(/^COPY .*package-lock\.json/);
+    const install = index(/^RUN npm ci\b/);
+    const sources = index(/^COPY \. \.$/);
+    const compile = index(/^RUN npm run build$/);
+    expect([lockfile, install, sources, compile].every((at) => at > 0)).toBe(true);
+    expect(lockfile).toBeLessThan(install);
+    expect(install).toBeLessThan(sources);
+    expect(sources).toBeLessThan(compile);
+  });
+
+  it("ships only the server's production dependencies and the built output", () => {
+    const production = stages.flat().find((step) => /npm ci .*--omit=dev/.test(step.args));
+    expect(production?.args).toMatch(/--workspace server/);
+    expect(production?.args).toMatch(/npm cache clean --force/);
+    const copies = finalArgs('COPY').join('\n');
+    for (const path of ['server/dist', 'shared/dist', 'shared/package.json', 'client/dist', 'node_modules']) {
+      expect(copies).toContain(path);
+    }
+    expect(copies).not.toMatch(/^\.\s/m);
+    expect(finalArgs('RUN')).toEqual([]);
+  });
+
+  it('runs as node on port 5000 with a node HEALTHCHECK on /healthz and an exec-form CMD', () => {
+    expect(finalArgs('USER')).toEqual(['node']);
+    expect(finalArgs('EXPOSE')).toEqual(['5000']);
+    const environment = finalArgs('ENV').join(' ');
+    expect(environment).toMatch(/\bPORT=5000\b/);
+    expect(environment).toMatch(/\bHOST=0\.0\.0\.0\b/);
+    expect(environment).toMatch(/\bNODE_ENV=production\b/);
+    const healthcheck = finalArgs('HEALTHCHECK');
+    expect(healthcheck).toHaveLength(1);
+    expect(healthcheck[0]).toMatch(/CMD \["node", "-e", ".*\/healthz/);
+    expect(healthcheck[0]).not.toMatch(/curl|wget/);
+    const cmd = finalArgs('CMD');
+    expect(cmd).toHaveLength(1);
+    expect(JSON.parse(cmd[0] ?? 'null')).toEqual(['node', 'server/dist/main.js']);
+    expect(finalArgs('WORKDIR')).toEqual(['/app']);
+    const order = final.map((step) => step.keyword);
+    expect(order.lastIndexOf('COPY')).toBeLessThan(order.indexOf('USER'));
+  });
+
+  it('.dockerignore keeps dependencies, build output, history and secrets out of the context', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
+    for (const pattern of ['**/node_modules', '**/dist', '.git', '**/.env', '**/.env.*', '**/test-results']) {
+      expect(ignored).toContain(pattern);
+    }
+  });
+});
+
+// ---- container scripts ---------------------------------------------------------------------------
+
+describe('container scripts', () => {
+  it.each(['scripts/test-container.sh', 'scripts/ci-container.sh'])('%s is valid bash', (script) => {
+    const result = spawnSync('bash', ['-n', join(root, script)], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('test-container.sh works with any engine and enforces the checks it promises', () => {
+    const script = read('scripts/test-container.sh');
+    expect(script).toMatch(/^ENGINE=\$\{CONTAINER_ENGINE:-docker\}$/m);
+    expect(script).toMatch(/^MAX_IMAGE_MB=\$\{MAX_IMAGE_MB:-250\}$/m);
+    expect(script).toMatch(/trap cleanup EXIT/);
+    expect(script).toMatch(/healthcheck run/);
+    expect(script).toMatch(/stop --time 10/);
+  });
+
+  it('ci-container.sh finds the engine tool beside the repository and cleans up after it', () => {
+    const script = read('scripts/ci-container.sh');
+    expect(script).toContain('TOOL=../shared/tools/container-engine.sh');
+    expect(script).toMatch(/bash "\$TOOL" env Dockerfile/);
+    expect(script).toMatch(/docker info/);
+    expect(script).toMatch(/bash scripts\/test-container\.sh/);
+    expect(script).toMatch(/bash "\$TOOL" cleanup/);
+  });
+});
