@@ -1,6 +1,6 @@
-import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet from 'helmet';
 import { ForbiddenError } from '../errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -24,36 +24,57 @@ export function isCrossSite(request: FastifyRequest): boolean {
   }
 }
 
-async function securityPlugin(app: FastifyInstance) {
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        manifestSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
+/** helmet's policy, with a CSP that allows no inline script and no other origin. */
+const POLICY: Parameters<typeof helmet>[0] = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      manifestSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
     },
-    // Plain http on localhost and in `docker run`: HSTS only when the request came over https.
-    strictTransportSecurity: false,
-  });
+  },
+  // Plain http on localhost and in `docker run`: HSTS only when the request came over https.
+  strictTransportSecurity: false,
+};
 
-  app.addHook('onSend', async (request, reply) => {
+/**
+ * The headers helmet sets, computed once. They are the same for every response, and
+ * building helmet's middleware per request (as @fastify/helmet does) cost ~5 % of the CPU
+ * of a /move request in the benchmark.
+ */
+export function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string) => {
+      headers[name.toLowerCase()] = value;
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(POLICY)({} as never, response as never, () => {});
+  return headers;
+}
+
+async function securityPlugin(app: FastifyInstance) {
+  const headers = securityHeaders();
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
-  });
-
-  app.addHook('onRequest', async (request) => {
     if (isCrossSite(request)) {
-      throw new ForbiddenError('request/cross-site', 'Cross-site requests are not allowed');
+      done(new ForbiddenError('request/cross-site', 'Cross-site requests are not allowed'));
+      return;
     }
+    done();
   });
 }
 
