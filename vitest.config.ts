@@ -6,7 +6,12 @@ const shared = fileURLToPath(new URL('./shared/src/index.ts', import.meta.url));
 export default defineConfig({
   resolve: { alias: { '@ttt/shared': shared } },
   test: {
-    include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'client/src/**/*.test.ts'],
+    include: [
+      'shared/src/**/*.test.ts',
+      'server/src/**/*.test.ts',
+      'client/src/**/*.test.ts',
+      'deploy/tests/**/*.test.ts',
+    ],
     environment: 'node',
     // DynamoDB and multi-instance tests start real servers; give them room on a busy machine.
     testTimeout: 20_000,

@@ -5,8 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TOOL=../shared/tools/container-engine.sh
-if [ -f "$TOOL" ]; then
+# Beside the repository normally; CI's clean clone may live elsewhere on the same machine.
+TOOL=""
+for candidate in "${CONTAINER_ENGINE_TOOL:-}" ../shared/tools/container-engine.sh /work/shared/tools/container-engine.sh; do
+  if [ -n "$candidate" ] && [ -f "$candidate" ]; then TOOL=$candidate; break; fi
+done
+if [ -n "$TOOL" ]; then
   echo "== container engine: $TOOL (first run installs podman and builds the base image, a few minutes)"
   env_lines=$(bash "$TOOL" env Dockerfile)
   eval "$env_lines"
@@ -16,7 +20,7 @@ elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
   export CONTAINER_ENGINE=docker
   cleanup_tool() { :; }
 else
-  echo "ci-container: no container engine: $TOOL is not there and 'docker info' fails." >&2
+  echo "ci-container: no container engine: container-engine.sh was not found (../shared/tools, /work/shared/tools or \$CONTAINER_ENGINE_TOOL) and 'docker info' fails." >&2
   echo "ci-container: start Docker (or install podman and run CONTAINER_ENGINE=podman scripts/test-container.sh)." >&2
   exit 1
 fi
