@@ -7,20 +7,22 @@ import {
   type IllegalMoveReason,
   isReachable,
   type LocalSettings,
-  LocalSettingsSchema,
+  type Mark,
   newBoard,
   outcome,
   type Random,
   turnOf,
 } from '@ttt/shared';
-import * as z from 'zod/mini';
 
-/** The local game as kept in the session cookie: the board as 9 characters, plus settings. */
-const StoredLocalGameSchema = z.object({
-  board: z.string().check(z.regex(/^[XO-]{9}$/)),
-  settings: LocalSettingsSchema,
-});
-export type StoredLocalGame = z.infer<typeof StoredLocalGameSchema>;
+/**
+ * The local game as kept in the session cookie: 12 characters, the board (X, O or - per
+ * cell) then the mode (t two players, c computer), the level (e, m, p) and the human's mark.
+ * Small on purpose: the cookie travels with every request, sealed and unsealed each time.
+ */
+export type StoredLocalGame = string;
+const STORED = /^[XO-]{9}[tc][emp][XO]$/;
+const MODES = { t: 'two-player', c: 'computer' } as const;
+const LEVELS = { e: 'easy', m: 'medium', p: 'perfect' } as const;
 
 export interface LocalGameState {
   board: Board;
@@ -30,16 +32,24 @@ export interface LocalGameState {
 export const TWO_PLAYER: LocalSettings = { mode: 'two-player', level: 'perfect', human: 'X' };
 
 export function encode(state: LocalGameState): StoredLocalGame {
-  return { board: state.board.map((cell) => cell || '-').join(''), settings: state.settings };
+  const { mode, level, human } = state.settings;
+  return `${state.board.map((cell) => cell || '-').join('')}${mode === 'computer' ? 'c' : 't'}${level[0]}${human}`;
 }
 
 /** Anything that is not a game a real sequence of moves could produce starts a fresh game. */
 export function decode(stored: unknown): LocalGameState | null {
-  const parsed = StoredLocalGameSchema.safeParse(stored);
-  if (!parsed.success) return null;
-  const board = parsed.data.board.split('').map((c) => (c === '-' ? '' : c) as Cell);
+  if (typeof stored !== 'string' || !STORED.test(stored)) return null;
+  const board = stored
+    .slice(0, 9)
+    .split('')
+    .map((c) => (c === '-' ? '' : c) as Cell);
   if (!isReachable(board)) return null;
-  return { board, settings: parsed.data.settings };
+  const settings: LocalSettings = {
+    mode: MODES[stored[9] as keyof typeof MODES],
+    level: LEVELS[stored[10] as keyof typeof LEVELS],
+    human: stored[11] as Mark,
+  };
+  return { board, settings };
 }
 
 export function toClassic(board: Board): ClassicGame {
