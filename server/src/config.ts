@@ -12,17 +12,21 @@ const booleanFlag = (fallback: boolean) =>
     z.transform((value) => value === 'true' || value === '1' || value === 'yes'),
   );
 
-const EnvSchema = z.object({
-  PORT: z._default(
+/** A whole number within bounds, from its decimal text, with a default. */
+const wholeNumber = (min: number, max: number, fallback: number, unit = '') =>
+  z._default(
     z.pipe(
-      z.string().check(z.regex(/^\d+$/, 'must be a whole number')),
+      z.string().check(z.regex(/^\d+$/, `must be a whole number${unit}`)),
       z.pipe(
         z.transform((value: string) => Number(value)),
-        z.int().check(z.gte(1, 'must be 1 or more'), z.lte(65535, 'must be 65535 or less')),
+        z.int().check(z.gte(min, `must be ${min} or more`), z.lte(max, `must be ${max} or less`)),
       ),
     ),
-    5000,
-  ),
+    fallback,
+  );
+
+const EnvSchema = z.object({
+  PORT: wholeNumber(1, 65535, 5000),
   HOST: z._default(z.string().check(z.minLength(1, 'must not be empty')), '0.0.0.0'),
   LOG_LEVEL: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   SESSION_SECRET: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
@@ -49,16 +53,7 @@ const EnvSchema = z.object({
     'Games',
   ),
   DYNAMODB_CREATE_TABLES: booleanFlag(true),
-  LIVE_POLL_MS: z._default(
-    z.pipe(
-      z.string().check(z.regex(/^\d+$/, 'must be a whole number of milliseconds')),
-      z.pipe(
-        z.transform((value: string) => Number(value)),
-        z.int().check(z.gte(100, 'must be 100 or more'), z.lte(60_000, 'must be 60000 or less')),
-      ),
-    ),
-    1000,
-  ),
+  LIVE_POLL_MS: wholeNumber(100, 60_000, 1000, ' of milliseconds'),
 });
 
 export interface StorageConfig {

@@ -78,24 +78,6 @@ export class Games {
   }
 
   async create(host: Player, request: CreateGameRequest): Promise<GameRecord> {
-    const at = this.now().toISOString();
-    const base = {
-      id: newGameId(),
-      version: 1,
-      status: 'pending' as const,
-      hostId: host.id,
-      hostName: host.name,
-      // As in the tutorial: the invitee plays X and moves first.
-      hostMark: 'O' as const,
-      board: [...newBoard()],
-      moves: [],
-      result: null,
-      createdAt: at,
-      updatedAt: at,
-      finishedAt: null,
-      rematchOf: null,
-      rematchId: null,
-    };
     let game: GameRecord;
     if ('opponent' in request) {
       const opponentId = request.opponent.toLowerCase();
@@ -108,13 +90,42 @@ export class Games {
           `No player is called ${request.opponent}. Check the name, or invite by link.`,
         );
       }
-      game = { ...base, invite: 'name', inviteToken: null, opponentId: opponent.id, opponentName: opponent.name };
+      game = this.invitation(host, { id: opponent.id, name: opponent.name });
     } else {
-      game = { ...base, invite: 'link', inviteToken: newInviteToken(), opponentId: null, opponentName: null };
+      game = this.invitation(host, null);
     }
     await this.store.createGame(game);
     await this.tellLobbies([game.hostId, game.opponentId], game.id);
     return this.changed(game);
+  }
+
+  /**
+   * A new, pending game: to a named opponent, or (null) behind a secret link. As in the
+   * tutorial the invitee plays X and moves first, unless `fields` say otherwise (a rematch).
+   */
+  private invitation(host: Player, opponent: Player | null, fields: Partial<GameRecord> = {}): GameRecord {
+    const at = this.now().toISOString();
+    return {
+      id: newGameId(),
+      version: 1,
+      status: 'pending',
+      invite: opponent ? 'name' : 'link',
+      inviteToken: opponent ? null : newInviteToken(),
+      hostId: host.id,
+      hostName: host.name,
+      opponentId: opponent?.id ?? null,
+      opponentName: opponent?.name ?? null,
+      hostMark: 'O',
+      board: [...newBoard()],
+      moves: [],
+      result: null,
+      createdAt: at,
+      updatedAt: at,
+      finishedAt: null,
+      rematchOf: null,
+      rematchId: null,
+      ...fields,
+    };
   }
 
   async accept(player: Player, id: string, token: string | undefined): Promise<GameRecord> {
@@ -237,27 +248,11 @@ export class Games {
       player.id === game.hostId
         ? { id: game.opponentId, name: game.opponentName }
         : { id: game.hostId, name: game.hostName };
-    const at = this.now().toISOString();
-    const rematch: GameRecord = {
+    const rematch = this.invitation(player, opponent, {
       id: rematchIdOf(game.id),
-      version: 1,
-      status: 'pending',
-      invite: 'name',
-      inviteToken: null,
-      hostId: player.id,
-      hostName: player.name,
-      opponentId: opponent.id,
-      opponentName: opponent.name,
       hostMark: opponentOf(mark),
-      board: [...newBoard()],
-      moves: [],
-      result: null,
-      createdAt: at,
-      updatedAt: at,
-      finishedAt: null,
       rematchOf: game.id,
-      rematchId: null,
-    };
+    });
     try {
       await this.store.createGame(rematch);
     } catch (error) {
