@@ -21,6 +21,21 @@ export function applyMoveEvent(game: GameView, event: MoveEvent): GameView {
   };
 }
 
+/** An update may replace what is shown unless it is an older version of the same game. */
+export function replaces(shown: GameView | null, next: GameView): boolean {
+  return !shown || shown.id !== next.id || next.version >= shown.version;
+}
+
+/**
+ * What a pushed move event means for the game shown: nothing (already seen), the next
+ * version (applied here), or a gap (some event was missed: read the whole game again).
+ */
+export function afterMoveEvent(shown: GameView, event: MoveEvent): { show: GameView } | { refresh: true } | null {
+  if (event.version <= shown.version) return null;
+  if (event.version === shown.version + 1) return { show: applyMoveEvent(shown, event) };
+  return { refresh: true };
+}
+
 const REFRESH_CODES = new Set(['game/stale', 'move/not-your-turn', 'move/cell-taken', 'game/over', 'game/not-started']);
 
 export interface GameState {
@@ -50,8 +65,7 @@ export function useGame(id: string): GameState {
   const busy = useRef(false);
 
   const show = useCallback((next: GameView) => {
-    const shown = current.current;
-    if (shown && shown.id === next.id && next.version < shown.version) return;
+    if (!replaces(current.current, next)) return;
     current.current = next;
     setGame(next);
   }, []);
@@ -78,11 +92,11 @@ export function useGame(id: string): GameState {
         `/api/games/${encodeURIComponent(id)}/events${current.current ? `?since=${current.current.version}` : ''}`,
       events: {
         move: (data) => {
-          const event = MoveEventSchema.parse(data);
           const shown = current.current;
-          if (!shown || event.version <= shown.version) return;
-          if (event.version === shown.version + 1) show(applyMoveEvent(shown, event));
-          else refresh();
+          if (!shown) return;
+          const next = afterMoveEvent(shown, MoveEventSchema.parse(data));
+          if (next && 'show' in next) show(next.show);
+          else if (next) refresh();
         },
         game: (data) => show(GameViewSchema.parse(data)),
       },
