@@ -344,6 +344,9 @@ export function isUnavailable(error: unknown): boolean {
   return isNetworkError(error);
 }
 
+/** What `conditional` answers when a write's ConditionExpression did not hold. */
+const CONDITION_FAILED = Symbol('condition failed');
+
 const isConditionFailed = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 const isNamed = (error: unknown, name: string) => error instanceof Error && error.name === name;
@@ -422,21 +425,16 @@ export class DynamoStore implements Store {
   // --- players ---------------------------------------------------------------------------
 
   async createPlayer(player: PlayerRecord): Promise<boolean> {
-    try {
-      await this.call(() =>
-        this.client.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: playerItem(player),
-            ConditionExpression: 'attribute_not_exists(GameId)',
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const written = await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: playerItem(player),
+          ConditionExpression: 'attribute_not_exists(GameId)',
+        }),
+      ),
+    );
+    return written !== CONDITION_FAILED;
   }
 
   async getPlayer(id: string): Promise<PlayerRecord | null> {
@@ -449,65 +447,54 @@ export class DynamoStore implements Store {
   }
 
   async recordSignInFailure(id: string, at: string): Promise<PlayerRecord | null> {
-    try {
-      const answer = await this.call(() =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: { GameId: s(PLAYER_PREFIX + id) },
-            UpdateExpression: 'ADD #failed :one SET #lastFailed = :at',
-            ConditionExpression: 'attribute_exists(GameId)',
-            ExpressionAttributeNames: { '#failed': 'FailedSignIns', '#lastFailed': 'LastFailedSignInAt' },
-            ExpressionAttributeValues: { ':one': n(1), ':at': s(at) },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return answer.Attributes ? playerFromItem(answer.Attributes) : null;
-    } catch (error) {
-      if (isConditionFailed(error)) return null;
-      throw error;
-    }
+    const answer = await this.conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(PLAYER_PREFIX + id) },
+          UpdateExpression: 'ADD #failed :one SET #lastFailed = :at',
+          ConditionExpression: 'attribute_exists(GameId)',
+          ExpressionAttributeNames: { '#failed': 'FailedSignIns', '#lastFailed': 'LastFailedSignInAt' },
+          ExpressionAttributeValues: { ':one': n(1), ':at': s(at) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    if (answer === CONDITION_FAILED) return null;
+    return answer.Attributes ? playerFromItem(answer.Attributes) : null;
   }
 
   async clearSignInFailures(id: string): Promise<void> {
-    try {
-      await this.call(() =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: { GameId: s(PLAYER_PREFIX + id) },
-            UpdateExpression: 'SET #failed = :zero REMOVE #lastFailed',
-            // Without it, an update of a missing key would create a half player.
-            ConditionExpression: 'attribute_exists(GameId)',
-            ExpressionAttributeNames: { '#failed': 'FailedSignIns', '#lastFailed': 'LastFailedSignInAt' },
-            ExpressionAttributeValues: { ':zero': n(0) },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+    // A missing player has nothing to clear: a failed condition is the answer, not an error.
+    await this.conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(PLAYER_PREFIX + id) },
+          UpdateExpression: 'SET #failed = :zero REMOVE #lastFailed',
+          // Without it, an update of a missing key would create a half player.
+          ConditionExpression: 'attribute_exists(GameId)',
+          ExpressionAttributeNames: { '#failed': 'FailedSignIns', '#lastFailed': 'LastFailedSignInAt' },
+          ExpressionAttributeValues: { ':zero': n(0) },
+        }),
+      ),
+    );
   }
 
   // --- games -----------------------------------------------------------------------------
 
   async createGame(game: GameRecord): Promise<void> {
     if (!isGameId(game.id)) throw new Error(`Not a game id: ${game.id}`);
-    try {
-      await this.call(() =>
-        this.client.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: gameItem(game),
-            ConditionExpression: 'attribute_not_exists(GameId)',
-          }),
-        ),
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) throw new AlreadyExistsError('A game with this id');
-      throw error;
-    }
+    const written = await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: gameItem(game),
+          ConditionExpression: 'attribute_not_exists(GameId)',
+        }),
+      ),
+    );
+    if (written === CONDITION_FAILED) throw new AlreadyExistsError('A game with this id');
   }
 
   async getGame(id: string): Promise<GameRecord | null> {
@@ -548,22 +535,18 @@ export class DynamoStore implements Store {
 
   async updateGame(next: GameRecord, expected: { version: number; status: GameRecord['status'] }): Promise<void> {
     if (!isGameId(next.id)) throw new StaleGameError();
-    try {
-      await this.call(() =>
-        this.client.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: gameItem(next),
-            ConditionExpression: '#version = :version AND #status = :status',
-            ExpressionAttributeNames: { '#version': 'Version', '#status': 'Status' },
-            ExpressionAttributeValues: { ':version': n(expected.version), ':status': s(expected.status) },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) throw new StaleGameError();
-      throw error;
-    }
+    const written = await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: gameItem(next),
+          ConditionExpression: '#version = :version AND #status = :status',
+          ExpressionAttributeNames: { '#version': 'Version', '#status': 'Status' },
+          ExpressionAttributeValues: { ':version': n(expected.version), ':status': s(expected.status) },
+        }),
+      ),
+    );
+    if (written === CONDITION_FAILED) throw new StaleGameError();
   }
 
   /** One UpdateItem: the move, the new version and, for a finishing move, the outcome. */
@@ -624,23 +607,19 @@ export class DynamoStore implements Store {
         remove.push('#finished');
       }
     }
-    try {
-      await this.call(() =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: { GameId: s(move.gameId) },
-            UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-            ConditionExpression: `#version = :expected AND #status = :playing AND #turn = :player AND #board[${cell}] = :empty`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        ),
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) throw new StaleGameError();
-      throw error;
-    }
+    const written = await this.conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(move.gameId) },
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: `#version = :expected AND #status = :playing AND #turn = :player AND #board[${cell}] = :empty`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    if (written === CONDITION_FAILED) throw new StaleGameError();
   }
 
   // --- lists -----------------------------------------------------------------------------
@@ -712,22 +691,19 @@ export class DynamoStore implements Store {
   // --- live updates across instances ------------------------------------------------------
 
   async touchLobby(playerId: string): Promise<void> {
-    try {
-      await this.call(() =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: { GameId: s(PLAYER_PREFIX + playerId) },
-            UpdateExpression: 'ADD #lobby :one',
-            ConditionExpression: 'attribute_exists(GameId)',
-            ExpressionAttributeNames: { '#lobby': 'LobbyVersion' },
-            ExpressionAttributeValues: { ':one': n(1) },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+    // Only an existing player has a lobby; for anyone else there is nothing to touch.
+    await this.conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(PLAYER_PREFIX + playerId) },
+          UpdateExpression: 'ADD #lobby :one',
+          ConditionExpression: 'attribute_exists(GameId)',
+          ExpressionAttributeNames: { '#lobby': 'LobbyVersion' },
+          ExpressionAttributeValues: { ':one': n(1) },
+        }),
+      ),
+    );
   }
 
   /** Games and players' lobby versions in one BatchGetItem (per 100 keys). */
@@ -856,6 +832,16 @@ export class DynamoStore implements Store {
       ? `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path === '/' ? '' : endpoint.path}`
       : 'the AWS endpoint';
     return `region ${region}, ${url}`;
+  }
+
+  /** A conditional write: its answer, or CONDITION_FAILED when DynamoDB refused the condition. */
+  private async conditional<T>(send: () => Promise<T>): Promise<T | typeof CONDITION_FAILED> {
+    try {
+      return await this.call(send);
+    } catch (error) {
+      if (isConditionFailed(error)) return CONDITION_FAILED;
+      throw error;
+    }
   }
 
   /** Runs one request; throttling, timeouts and network errors (after the SDK's retries) become a 503. */
