@@ -176,11 +176,10 @@ function parseItem<T extends z.core.$ZodType>(schema: T, item: Item, what: strin
 /** A list entry: the summary and its key in the index. */
 type Listed = GameSummaryRecord & { statusDate: string };
 
-function summaryFromItem(item: Item): Listed {
-  const g = parseItem(SummaryItemSchema, item, 'game summary');
+/** The fields a summary and a whole game share, from a parsed item. */
+function summaryFields(g: z.output<typeof SummaryItemSchema>): GameSummaryRecord {
   return {
     id: g.GameId,
-    statusDate: g.StatusDate,
     version: g.Version,
     status: g.Status,
     invite: g.Invite,
@@ -197,26 +196,18 @@ function summaryFromItem(item: Item): Listed {
   };
 }
 
+function summaryFromItem(item: Item): Listed {
+  const g = parseItem(SummaryItemSchema, item, 'game summary');
+  return { ...summaryFields(g), statusDate: g.StatusDate };
+}
+
 function gameFromItem(item: Item): GameRecord {
   const g = parseItem(GameItemSchema, item, 'game');
   return {
-    id: g.GameId,
-    version: g.Version,
-    status: g.Status,
-    invite: g.Invite,
+    ...summaryFields(g),
     inviteToken: g.InviteToken ?? null,
-    hostId: g.HostId,
-    hostName: g.HostName,
-    opponentId: g.OpponentId ?? null,
-    opponentName: g.OpponentName ?? null,
-    hostMark: g.HostMark,
-    board: g.Board,
     moves: g.Moves,
-    result: g.Result ?? null,
-    createdAt: g.CreatedAt,
-    updatedAt: g.UpdatedAt,
     finishedAt: g.FinishedAt ?? null,
-    rematchOf: g.RematchOf ?? null,
     rematchId: g.RematchId ?? null,
   };
 }
