@@ -13,8 +13,8 @@ import * as z from 'zod/mini';
 import type { Config } from './config.js';
 import { registerErrorHandler } from './errors.js';
 import { Accounts } from './online/accounts.js';
-import { type ChangeFeed, LocalChangeFeed } from './online/change-feed.js';
 import { Games } from './online/games.js';
+import { type Live, localLive } from './online/live.js';
 import client from './plugins/client.js';
 import live from './plugins/live.js';
 import security from './plugins/security.js';
@@ -35,8 +35,8 @@ export interface AppOptions {
   config: Config;
   /** Where players and games live; in memory unless given. Closed with the app. */
   store?: Store;
-  /** Where game changes are announced; in-process unless given. Closed with the app. */
-  feed?: ChangeFeed;
+  /** Game changes and presence, across instances or in-process (the default). Closed with the app. */
+  live?: Live;
   /** Randomness for the computer player; seed it in tests to make games repeatable. */
   random?: Random;
   /** The clock for timestamps and sign-in throttling. */
@@ -58,7 +58,7 @@ const BODY_LIMIT = 8 * 1024;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const store = options.store ?? new MemoryStore();
-  const feed = options.feed ?? new LocalChangeFeed();
+  const liveUpdates = options.live ?? localLive();
   const now = options.now ?? (() => new Date());
 
   const logger = options.logger ?? false;
@@ -115,7 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onClose', async () => {
-    await feed.close();
+    await liveUpdates.close();
     await store.close();
   });
 
@@ -133,12 +133,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(session, { secret: config.sessionSecret, previousSecret: config.sessionSecretPrevious });
   await app.register(live, options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {});
 
-  const games = new Games(store, feed, now, app.log);
+  const games = new Games(store, liveUpdates.feed, now, app.log);
   await app.register(healthRoutes);
   await app.register(classicRoutes, { random: options.random ?? Math.random });
   await app.register(sessionRoutes, { accounts: new Accounts(store, now) });
-  await app.register(gameRoutes, { games, feed });
-  await app.register(lobbyRoutes, { games, feed });
+  await app.register(gameRoutes, { games, live: liveUpdates });
+  await app.register(lobbyRoutes, { games, feed: liveUpdates.feed });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(client, { root: config.clientDir });
 

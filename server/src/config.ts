@@ -54,6 +54,16 @@ const EnvSchema = z.object({
   ),
   DYNAMODB_CREATE_TABLES: booleanFlag(true),
   LIVE_POLL_MS: wholeNumber(100, 60_000, 1000, ' of milliseconds'),
+  REDIS_URL: z.optional(
+    z
+      .string()
+      .check(
+        z.refine(
+          (value) => /^rediss?:\/\/[^/]/.test(value) && URL.canParse(value),
+          'must be a redis:// or rediss:// (TLS) URL such as redis://localhost:6379',
+        ),
+      ),
+  ),
 });
 
 export interface StorageConfig {
@@ -86,9 +96,11 @@ export interface Config {
   storage: StorageConfig;
   /**
    * With shared storage, how often each instance re-reads the games its clients watch, so
-   * a change made through another instance reaches them.
+   * a change made through another instance reaches them (without a bus, or while it is down).
    */
   livePollMs: number;
+  /** A Redis-compatible server (Redis, Valkey, ElastiCache) that carries changes between instances. */
+  redisUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -184,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const shown = /SECRET|KEY|PASSWORD/.test(name) ? 'a hidden value' : JSON.stringify(merged[name] ?? '');
+      const shown = /SECRET|KEY|PASSWORD|REDIS_URL/.test(name) ? 'a hidden value' : JSON.stringify(merged[name] ?? '');
       const origin = fromEnv[name] === undefined ? file?.origins[name] : undefined;
       return `${name}${origin ? ` (from ${origin})` : ''}: ${issue.message} (got ${shown})`;
     });
@@ -213,5 +225,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         !AWS_CREDENTIAL_VARIABLES.some((name) => fromEnv[name] !== undefined),
     },
     livePollMs: e.LIVE_POLL_MS,
+    redisUrl: e.REDIS_URL,
   };
 }

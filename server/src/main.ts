@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { type ChangeFeed, LocalChangeFeed, PollingChangeFeed } from './online/change-feed.js';
+import { createLive } from './online/live.js';
+import { redacted } from './online/redis-bus.js';
 import { createStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
 
@@ -28,13 +29,18 @@ async function main() {
     log.fatal({ err: error }, `storage: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  // Shared storage may be written by other instances: re-read what our clients watch.
-  const feed: ChangeFeed =
-    store.kind === 'memory'
-      ? new LocalChangeFeed()
-      : new PollingChangeFeed(store, { intervalMs: config.livePollMs, logger: log });
+  // Shared storage may be written by other instances: hear of it on the bus, or by polling.
+  const live = createLive(store, { redisUrl: config.redisUrl, pollMs: config.livePollMs, logger: log });
+  if (live.kind !== 'local') {
+    log.info(
+      { live: live.kind, ...(config.redisUrl ? { redis: redacted(config.redisUrl) } : {}) },
+      live.kind === 'bus'
+        ? 'live updates across instances: the Redis bus (polling while it is unreachable)'
+        : `live updates across instances: polling DynamoDB every ${config.livePollMs} ms (set REDIS_URL for a bus)`,
+    );
+  }
 
-  const app = await buildApp({ config, store, feed, logger: log });
+  const app = await buildApp({ config, store, live, logger: log });
 
   let closing = false;
   const stop = async (signal: NodeJS.Signals) => {

@@ -125,3 +125,14 @@ export const MoveEventSchema = z.object({
   at: z.string(),
 });
 export type MoveEvent = z.infer<typeof MoveEventSchema>;
+
+/**
+ * Who is on a game's page now. `players` are the game's players (host first), each
+ * connected or not, with when they were last connected (null while connected, or if never
+ * seen); `spectators` counts everyone else watching.
+ */
+export const PresenceSchema = z.object({
+  players: z.array(z.object({ id: z.string(), online: z.boolean(), lastSeenAt: z.nullable(z.string()) })),
+  spectators: z.int(),
+});
+export type Presence = z.infer<typeof PresenceSchema>;

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
-  applyMove,
   type CreateGameRequest,
   type GameList,
   type GameStatus,
@@ -14,6 +13,7 @@ import { AlreadyExistsError, StaleGameError } from '../storage/errors.js';
 import { turnPlayerId } from '../storage/keys.js';
 import type { GameRecord, GameSummaryRecord, Page, Store } from '../storage/types.js';
 import type { ChangeFeed } from './change-feed.js';
+import { afterMove } from './moves.js';
 import { addToRecord, markOf } from './views.js';
 
 export const PAGE_SIZE = 20;
@@ -74,6 +74,7 @@ export class Games {
     const game = await this.store.getGame(id);
     if (!game) throw new NotFoundError('game/not-found', 'There is no game at this address');
     this.recent.remember(game);
+    this.feed.observe(game);
     return game;
   }
 
@@ -173,10 +174,10 @@ export class Games {
   }
 
   async move(player: Player, id: string, cell: number, version: number | undefined): Promise<GameRecord> {
-    // The game at the version the player saw is immutable: when this instance has it, the
-    // conditional write alone decides, in one request.
-    const cached = this.recent.get(id);
-    const game = version !== undefined && cached?.version === version ? cached : await this.get(id);
+    // The game at the version the player saw is immutable: when this instance has it (it
+    // wrote or read it, or heard of it live), the conditional write alone decides, in one request.
+    const cached = [this.recent.get(id), this.feed.latest(id)].find((known) => known && known.version === version);
+    const game = version !== undefined && cached ? cached : await this.get(id);
     const mark = markOf(game, player.id);
     if (!mark) throw new ForbiddenError('game/not-a-player', 'You are watching this game; only its players can move');
     if (game.status === 'finished') throw new ConflictError('game/over', 'The game is over');
@@ -185,30 +186,13 @@ export class Games {
       throw new StaleGameError('The board changed since you saw it; here is the latest');
     }
     if (turnPlayerId(game) !== player.id) throw new ConflictError('move/not-your-turn', "It's not your turn");
-    const result = applyMove(game.board, cell);
-    if (!result.ok) {
-      throw result.reason === 'cell-taken'
+    const played = afterMove(game, cell, this.now().toISOString());
+    if (!played.ok) {
+      throw played.reason === 'cell-taken'
         ? new ConflictError('move/cell-taken', 'That cell is already taken')
         : new ConflictError('game/over', 'The game is over');
     }
-    const at = this.now().toISOString();
-    const outcome = result.outcome;
-    const next: GameRecord = {
-      ...game,
-      version: game.version + 1,
-      board: [...result.board],
-      moves: [...game.moves, cell],
-      updatedAt: at,
-      ...(outcome.status === 'won'
-        ? {
-            status: 'finished',
-            result: { winner: outcome.winner, reason: 'line', line: [...outcome.line] },
-            finishedAt: at,
-          }
-        : outcome.status === 'draw'
-          ? { status: 'finished', result: { winner: null, reason: 'draw', line: null }, finishedAt: at }
-          : {}),
-    } as GameRecord;
+    const next = played.next;
     try {
       await this.store.recordMove({ gameId: id, expectedVersion: game.version, playerId: player.id, mark, cell, next });
     } catch (error) {
@@ -217,7 +201,7 @@ export class Games {
       }
       throw error;
     }
-    return this.changed(next);
+    return this.changed(next, game);
   }
 
   async resign(player: Player, id: string): Promise<GameRecord> {
@@ -293,7 +277,7 @@ export class Games {
   private async update(game: GameRecord, changes: Partial<GameRecord>): Promise<GameRecord> {
     const next: GameRecord = { ...game, ...changes, version: game.version + 1, updatedAt: this.now().toISOString() };
     await this.store.updateGame(next, { version: game.version, status: game.status });
-    return this.changed(next);
+    return this.changed(next, game);
   }
 
   /** Points the finished game at its rematch, so its page offers to open it. */
@@ -330,9 +314,9 @@ export class Games {
     );
   }
 
-  private changed(game: GameRecord): GameRecord {
+  private changed(game: GameRecord, previous: GameRecord | null = null): GameRecord {
     this.recent.remember(game);
-    this.feed.publish(game);
+    this.feed.publish(game, previous);
     return game;
   }
 }

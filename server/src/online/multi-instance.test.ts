@@ -9,7 +9,8 @@ import { testConfig } from '../test-support/app.js';
 import { type Dynalite, dynaliteClient, freshTableName, startDynalite } from '../test-support/dynalite.js';
 import { EventReader } from '../test-support/events.js';
 import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
-import { PollingChangeFeed } from './change-feed.js';
+import { createLive } from './live.js';
+import type { PollingChangeFeed } from './polling-feed.js';
 
 interface Instance {
   app: FastifyInstance;
@@ -23,8 +24,9 @@ async function instance(endpoint: string, table: string, intervalMs: number): Pr
   const counter = new RequestCounter();
   const store = new DynamoStore(dynaliteClient(endpoint), table, { counter });
   await store.ensureTable({ create: true, pollMs: 20 });
-  const feed = new PollingChangeFeed(store, { intervalMs });
-  const app = await buildApp({ config: testConfig(), store, feed });
+  const live = createLive(store, { pollMs: intervalMs });
+  const feed = live.feed as PollingChangeFeed;
+  const app = await buildApp({ config: testConfig(), store, live });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { app, feed, counter, base: `http://127.0.0.1:${port}` };

@@ -7,18 +7,21 @@ import {
   GameViewSchema,
   MoveOnlineRequestSchema,
   type Player,
+  PresenceSchema,
 } from '@ttt/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod/mini';
-import type { ChangeFeed } from '../online/change-feed.js';
+import { playersOf } from '../online/change-feed.js';
 import type { Games } from '../online/games.js';
+import type { Live } from '../online/live.js';
+import { type GamePresence, Presence } from '../online/presence.js';
 import { currentPlayer, requirePlayer } from '../online/session-player.js';
 import { gameView, summaryView } from '../online/views.js';
 import type { GameRecord } from '../storage/types.js';
 
 export interface GameRoutesOptions {
   games: Games;
-  feed: ChangeFeed;
+  live: Live;
 }
 
 const EventsQuerySchema = z.object({ since: z.optional(z.coerce.number().check(z.int(), z.gte(0))) });
@@ -29,7 +32,8 @@ function lastEventId(header: string | string[] | undefined): number {
 }
 
 /** Invitations, moves, resignations, rematches, and a live stream per game. */
-const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games, feed }) => {
+const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games, live }) => {
+  const { feed, presence } = live;
   const params = GameParamsSchema;
   const gameResponse = { 200: GameViewSchema };
 
@@ -73,6 +77,22 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
     '/api/games/:id',
     { schema: { tags: ['games'], summary: 'A game; anyone with its link may watch', params, response: gameResponse } },
     async (request) => gameView(await games.get(request.params.id), currentPlayer(request)?.id ?? null),
+  );
+
+  app.get(
+    '/api/games/:id/presence',
+    {
+      schema: {
+        tags: ['games'],
+        summary: "Who has the game's page open: each player connected or not, and how many watch",
+        params,
+        response: { 200: PresenceSchema },
+      },
+    },
+    async (request) => {
+      const game = await games.get(request.params.id);
+      return Presence.view(await presence.current(game.id), playersOf(game));
+    },
   );
 
   /** A POST on one game by its signed-in player: the body schema types the handler's body. */
@@ -148,12 +168,16 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
       // Listen before reading, so nothing written in between is missed.
       const early: GameRecord[] = [];
       let stream: ReturnType<typeof app.openEventStream> | null = null;
+      /** The game's players as of the newest version seen (a link invitation gains one). */
+      let players: string[] = [];
       const push = (game: GameRecord) => {
         if (!stream) {
           early.push(game);
           return;
         }
-        if (game.version <= shown.version) return;
+        if (game.version < shown.version) return;
+        players = playersOf(game);
+        if (game.version === shown.version) return;
         if (game.version === shown.version + 1 && shown.status === 'playing' && game.moves.length === shown.moves + 1) {
           stream.send({
             id: game.version,
@@ -173,19 +197,28 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
         }
         shown = { version: game.version, moves: game.moves.length, status: game.status };
       };
-      const unsubscribe = feed.watchGame(id, push);
+      const unwatch = await feed.watchGame(id, push);
       let game: GameRecord;
       try {
         game = await games.get(id);
       } catch (error) {
-        unsubscribe();
+        unwatch();
         throw error;
       }
+      players = playersOf(game);
       stream = app.openEventStream(request, reply);
-      stream.onClose(unsubscribe);
+      stream.onClose(unwatch);
       if (game.version === shown.version)
         shown = { version: game.version, moves: game.moves.length, status: game.status };
       for (const change of [game, ...early]) push(change);
+
+      // Presence: this stream counts as the viewer being here, and the page hears who else is.
+      const open = stream;
+      const sendPresence = (now: GamePresence) => open.send({ event: 'presence', data: Presence.view(now, players) });
+      open.onClose(presence.join(id, viewerId));
+      const unwatchPresence = await presence.watch(id, sendPresence);
+      open.onClose(unwatchPresence);
+      sendPresence(await presence.current(id));
     },
   );
 };

@@ -44,11 +44,11 @@ const lobbyRoutes: FastifyPluginAsyncZod<LobbyRoutesOptions> = async (app, { gam
     async (request, reply) => {
       const player = requirePlayer(request);
       const stream = app.openEventStream(request, reply);
-      stream.onClose(
-        feed.watchPlayer(player.id, (game) => {
-          stream.send({ event: 'lobby', data: summaryView(game) });
-        }),
-      );
+      const unwatch = await feed.watchPlayer(player.id, (game) => {
+        stream.send({ event: 'lobby', data: summaryView(game) });
+      });
+      stream.onClose(unwatch);
+      // From here on no change is missed: the page reads the lobby when it sees this.
       stream.send({ event: 'ready', data: { player: player.id } });
     },
   );

@@ -344,6 +344,67 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       });
     });
 
+    describe('presence, for instances without a bus', () => {
+      it("keeps each instance's latest attendance and when viewers left, and ignores older writes", async () => {
+        const game = gameId();
+        const other = gameId();
+        await store.savePresence({
+          gameId: game,
+          instanceId: 'a1',
+          attendance: { viewers: ['bob'], anonymous: 1, seq: 1 },
+          left: {},
+        });
+        await store.savePresence({
+          gameId: game,
+          instanceId: 'b2',
+          attendance: { viewers: ['alice', 'carol'], anonymous: 0, seq: 7 },
+          left: {},
+        });
+        await store.savePresence({
+          gameId: game,
+          instanceId: 'a1',
+          attendance: { viewers: [], anonymous: 0, seq: 2 },
+          left: { bob: '2026-11-30T10:00:00.000Z' },
+        });
+        // Late, older writes from both instances change nothing.
+        await store.savePresence({
+          gameId: game,
+          instanceId: 'a1',
+          attendance: { viewers: ['bob'], anonymous: 3, seq: 1 },
+          left: { bob: '2026-11-30T09:00:00.000Z' },
+        });
+        await store.savePresence({
+          gameId: game,
+          instanceId: 'b2',
+          attendance: { viewers: [], anonymous: 0, seq: 7 },
+          left: {},
+        });
+
+        expect(await store.loadPresence([game, other])).toEqual([
+          {
+            gameId: game,
+            instances: {
+              a1: { viewers: [], anonymous: 0, seq: 2 },
+              b2: { viewers: ['alice', 'carol'], anonymous: 0, seq: 7 },
+            },
+            lastSeen: { bob: '2026-11-30T10:00:00.000Z' },
+          },
+        ]);
+      });
+
+      it('keeps the latest heartbeat of each instance', async () => {
+        const a = `a${randomBytes(4).toString('hex')}`;
+        const b = `b${randomBytes(4).toString('hex')}`;
+        await store.saveHeartbeat(a, '2026-11-30T10:00:10.000Z');
+        await store.saveHeartbeat(b, '2026-11-30T10:00:20.000Z');
+        await store.saveHeartbeat(a, '2026-11-30T10:00:05.000Z');
+        expect(await store.loadHeartbeats([a, b, 'never-seen'])).toEqual({
+          [a]: '2026-11-30T10:00:10.000Z',
+          [b]: '2026-11-30T10:00:20.000Z',
+        });
+      });
+    });
+
     describe('lists', () => {
       const me = () => `lister_${randomBytes(4).toString('hex')}`;
 

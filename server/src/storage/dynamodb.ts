@@ -17,6 +17,7 @@ import { AlreadyExistsError, StaleGameError, StorageUnavailableError } from './e
 import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus, turnPlayerId } from './keys.js';
 import { type RequestCounter, type RequestCounts, requestCounter } from './request-counter.js';
 import type {
+  AttendanceRecord,
   GameRecord,
   GameSummaryRecord,
   ListQuery,
@@ -24,6 +25,8 @@ import type {
   Page,
   PlayerRecord,
   PollResult,
+  PresenceRecord,
+  PresenceWrite,
   Store,
 } from './types.js';
 
@@ -36,6 +39,12 @@ export const DEFAULT_TABLE = 'Games';
 export const HOST_INDEX = 'HostId-StatusDate-index';
 export const OPPONENT_INDEX = 'OpponentId-StatusDate-index';
 const PLAYER_PREFIX = 'PLAYER#';
+/** Presence of a game's page (`PRESENCE#<game id>`) and instance heartbeats (`INSTANCE#<id>`). */
+const PRESENCE_PREFIX = 'PRESENCE#';
+const INSTANCE_PREFIX = 'INSTANCE#';
+/** In a presence item: one attribute per instance (`I:<id>`), one per viewer who left (`S:<id>`). */
+const INSTANCE_ATTRIBUTE = 'I:';
+const SEEN_ATTRIBUTE = 'S:';
 /** DynamoDB lists hold no typeless values, and an empty string would read as "no mark" anyway. */
 const EMPTY_CELL = '-';
 const BATCH_GET_LIMIT = 100;
@@ -162,6 +171,18 @@ const PlayerItemSchema = z.object({
 /** Only what the change feed needs of a player item. */
 const LobbyVersionSchema = z.object({ LobbyVersion: z.optional(int) });
 
+const AttendanceItemSchema = z.object({
+  M: z.object({
+    Viewers: z.pipe(
+      z.object({ L: z.array(str) }),
+      z.transform((viewers) => viewers.L),
+    ),
+    Anonymous: int,
+    Seq: int,
+  }),
+});
+const HeartbeatItemSchema = z.object({ GameId: str, Until: str });
+
 type Item = Record<string, AttributeValue>;
 
 function parseItem<T extends z.core.$ZodType>(schema: T, item: Item, what: string): z.output<T> {
@@ -265,6 +286,37 @@ function gameItem(game: GameRecord): Item {
   for (const [name, value] of optional) if (value !== null) item[name] = s(value);
   if (game.result) item.Result = resultAttribute(game.result);
   return item;
+}
+
+function attendanceAttribute(attendance: AttendanceRecord): AttributeValue {
+  return {
+    M: { Viewers: { L: attendance.viewers.map(s) }, Anonymous: n(attendance.anonymous), Seq: n(attendance.seq) },
+  };
+}
+
+/** A presence item: attributes named by instance and by viewer, each parsed on its own. */
+function presenceFromItem(item: Item): PresenceRecord {
+  const key = item.GameId?.S ?? '';
+  const record: PresenceRecord = { gameId: key.slice(PRESENCE_PREFIX.length), instances: {}, lastSeen: {} };
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(INSTANCE_ATTRIBUTE)) {
+      const parsed = z.safeParse(AttendanceItemSchema, value);
+      if (!parsed.success) {
+        throw new Error(
+          `The stored presence ${key} does not have the expected shape: ${z.prettifyError(parsed.error)}`,
+        );
+      }
+      const { M } = parsed.data;
+      record.instances[name.slice(INSTANCE_ATTRIBUTE.length)] = {
+        viewers: M.Viewers,
+        anonymous: M.Anonymous,
+        seq: M.Seq,
+      };
+    } else if (name.startsWith(SEEN_ATTRIBUTE) && value.S !== undefined) {
+      record.lastSeen[name.slice(SEEN_ATTRIBUTE.length)] = value.S;
+    }
+  }
+  return record;
 }
 
 function playerItem(player: PlayerRecord): Item {
@@ -712,6 +764,65 @@ export class DynamoStore implements Store {
       } else {
         result.games.push(gameFromItem(item));
       }
+    }
+    return result;
+  }
+
+  // --- presence, for instances that share no bus --------------------------------------------
+
+  /** One UpdateItem on the game's presence item, conditional on the instance's seq moving forward. */
+  async savePresence(write: PresenceWrite): Promise<void> {
+    const names: Record<string, string> = { '#instance': `${INSTANCE_ATTRIBUTE}${write.instanceId}`, '#seq': 'Seq' };
+    const values: Item = {
+      ':attendance': attendanceAttribute(write.attendance),
+      ':seq': n(write.attendance.seq),
+    };
+    const set = ['#instance = :attendance'];
+    Object.entries(write.left).forEach(([viewer, at], index) => {
+      names[`#seen${index}`] = `${SEEN_ATTRIBUTE}${viewer}`;
+      values[`:seen${index}`] = s(at);
+      set.push(`#seen${index} = :seen${index}`);
+    });
+    // A stale write (its seq not newer) changes nothing: the failed condition is the answer.
+    await this.conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(PRESENCE_PREFIX + write.gameId) },
+          UpdateExpression: `SET ${set.join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(#instance) OR #instance.#seq < :seq',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+
+  async loadPresence(gameIds: readonly string[]): Promise<PresenceRecord[]> {
+    const keys = [...new Set(gameIds)].filter(isGameId).map((id) => ({ GameId: s(PRESENCE_PREFIX + id) }));
+    return (await this.batchGet(keys)).map(presenceFromItem);
+  }
+
+  async saveHeartbeat(instanceId: string, until: string): Promise<void> {
+    await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: { GameId: s(INSTANCE_PREFIX + instanceId), Until: s(until) },
+          ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
+          ExpressionAttributeNames: { '#until': 'Until' },
+          ExpressionAttributeValues: { ':until': s(until) },
+        }),
+      ),
+    );
+  }
+
+  async loadHeartbeats(instanceIds: readonly string[]): Promise<Record<string, string>> {
+    const keys = [...new Set(instanceIds)].map((id) => ({ GameId: s(INSTANCE_PREFIX + id) }));
+    const result: Record<string, string> = {};
+    for (const item of await this.batchGet(keys)) {
+      const heartbeat = parseItem(HeartbeatItemSchema, item, 'instance heartbeat');
+      result[heartbeat.GameId.slice(INSTANCE_PREFIX.length)] = heartbeat.Until;
     }
     return result;
   }

@@ -8,6 +8,8 @@ import type {
   Page,
   PlayerRecord,
   PollResult,
+  PresenceRecord,
+  PresenceWrite,
   Store,
 } from './types.js';
 
@@ -20,6 +22,8 @@ export class MemoryStore implements Store {
   private readonly players = new Map<string, PlayerRecord>();
   private readonly games = new Map<string, GameRecord>();
   private readonly lobbies = new Map<string, number>();
+  private readonly presence = new Map<string, PresenceRecord>();
+  private readonly heartbeats = new Map<string, string>();
 
   async createPlayer(player: PlayerRecord): Promise<boolean> {
     if (this.players.has(player.id)) return false;
@@ -117,6 +121,39 @@ export class MemoryStore implements Store {
     const lobbies: Record<string, number> = {};
     for (const id of new Set(playerIds)) if (this.players.has(id)) lobbies[id] = this.lobbies.get(id) ?? 0;
     return { games: await this.getGames(gameIds), lobbies };
+  }
+
+  async savePresence(write: PresenceWrite): Promise<void> {
+    let record = this.presence.get(write.gameId);
+    if (!record) {
+      record = { gameId: write.gameId, instances: {}, lastSeen: {} };
+      this.presence.set(write.gameId, record);
+    }
+    const known = record.instances[write.instanceId];
+    if (known && known.seq >= write.attendance.seq) return;
+    record.instances[write.instanceId] = structuredClone(write.attendance);
+    Object.assign(record.lastSeen, write.left);
+  }
+
+  async loadPresence(gameIds: readonly string[]): Promise<PresenceRecord[]> {
+    return [...new Set(gameIds)].flatMap((id) => {
+      const record = this.presence.get(id);
+      return record ? [structuredClone(record)] : [];
+    });
+  }
+
+  async saveHeartbeat(instanceId: string, until: string): Promise<void> {
+    const known = this.heartbeats.get(instanceId);
+    if (!known || known < until) this.heartbeats.set(instanceId, until);
+  }
+
+  async loadHeartbeats(instanceIds: readonly string[]): Promise<Record<string, string>> {
+    const result: Record<string, string> = {};
+    for (const id of instanceIds) {
+      const until = this.heartbeats.get(id);
+      if (until) result[id] = until;
+    }
+    return result;
   }
 
   async close(): Promise<void> {}

@@ -1,4 +1,15 @@
-import type { Cell, GameList, GameStatus, Mark, Result } from '@ttt/shared';
+import {
+  BoardSchema,
+  CellIndexSchema,
+  GameIdSchema,
+  type GameList,
+  type GameStatus,
+  GameStatusSchema,
+  type Mark,
+  MarkSchema,
+  ResultSchema,
+} from '@ttt/shared';
+import * as z from 'zod/mini';
 
 /**
  * What the storage keeps, and the operations on it, in the game's words and shaped the way
@@ -19,29 +30,31 @@ export interface PlayerRecord {
   lastFailedSignInAt: string | null;
 }
 
-export interface GameRecord {
-  id: string;
+/** A game as stored, and as instances tell each other about it on the bus. */
+export const GameRecordSchema = z.object({
+  id: GameIdSchema,
   /** Bumped by every change; writes are conditional on it. */
-  version: number;
-  status: GameStatus;
-  invite: 'name' | 'link';
+  version: z.int(),
+  status: GameStatusSchema,
+  invite: z.enum(['name', 'link']),
   /** The secret of a link invitation (null for invitations by name). */
-  inviteToken: string | null;
-  hostId: string;
-  hostName: string;
-  opponentId: string | null;
-  opponentName: string | null;
+  inviteToken: z.nullable(z.string()),
+  hostId: z.string(),
+  hostName: z.string(),
+  opponentId: z.nullable(z.string()),
+  opponentName: z.nullable(z.string()),
   /** The host's mark; the opponent plays the other one. */
-  hostMark: Mark;
-  board: Cell[];
-  moves: number[];
-  result: Result | null;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
-  rematchOf: string | null;
-  rematchId: string | null;
-}
+  hostMark: MarkSchema,
+  board: BoardSchema,
+  moves: z.array(CellIndexSchema),
+  result: z.nullable(ResultSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.nullable(z.string()),
+  rematchOf: z.nullable(GameIdSchema),
+  rematchId: z.nullable(GameIdSchema),
+});
+export type GameRecord = z.infer<typeof GameRecordSchema>;
 
 /** What the lobby lists show: the record without the move list and the invitation secret. */
 export type GameSummaryRecord = Omit<GameRecord, 'moves' | 'inviteToken' | 'finishedAt' | 'rematchId'>;
@@ -77,6 +90,33 @@ export interface PollResult {
   games: GameRecord[];
   /** Lobby version per player (0 for a player never touched; missing players left out). */
   lobbies: Record<string, number>;
+}
+
+/** One instance's viewers of one game's page, as shared with the other instances. */
+export interface AttendanceRecord {
+  /** Signed-in viewers, by player id. */
+  viewers: string[];
+  /** Viewers who are not signed in. */
+  anonymous: number;
+  /** Increases with every change an instance shares; an older write never replaces a newer one. */
+  seq: number;
+}
+
+/** Who is on a game's page, as every instance last said, for deployments without a bus. */
+export interface PresenceRecord {
+  gameId: string;
+  /** Per instance id. An instance with nobody there any more has an empty record. */
+  instances: Record<string, AttendanceRecord>;
+  /** When each viewer who left was last connected (ISO time). */
+  lastSeen: Record<string, string>;
+}
+
+export interface PresenceWrite {
+  gameId: string;
+  instanceId: string;
+  attendance: AttendanceRecord;
+  /** Viewers who left, and when. */
+  left: Record<string, string>;
 }
 
 export interface Store {
@@ -118,6 +158,18 @@ export interface Store {
    * (one BatchGetItem per 100 keys): the games, and the lobby versions of the players.
    */
   poll(gameIds: readonly string[], playerIds: readonly string[]): Promise<PollResult>;
+
+  /**
+   * Presence for instances that share no bus: an instance's attendance of a game, written
+   * only if its `seq` is newer than the stored one (an older write changes nothing).
+   */
+  savePresence(write: PresenceWrite): Promise<void>;
+  /** The presence of several games at once (one BatchGetItem per 100); missing ones are left out. */
+  loadPresence(gameIds: readonly string[]): Promise<PresenceRecord[]>;
+  /** An instance says it is alive until `until` (ISO time); never moves backwards. */
+  saveHeartbeat(instanceId: string, until: string): Promise<void>;
+  /** Until when each of these instances said it is alive; missing ones are left out. */
+  loadHeartbeats(instanceIds: readonly string[]): Promise<Record<string, string>>;
 
   close(): Promise<void>;
 }

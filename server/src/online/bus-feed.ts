@@ -1,0 +1,255 @@
+import { CellIndexSchema, GameIdSchema } from '@ttt/shared';
+import * as z from 'zod/mini';
+import { type GameRecord, GameRecordSchema, type Store } from '../storage/types.js';
+import { type ChangeFeed, type GameListener, LocalChangeFeed, playersOf, type Unwatch } from './change-feed.js';
+import { afterMove } from './moves.js';
+import { type FeedLogger, Poller } from './polling-feed.js';
+import type { RedisBus } from './redis-bus.js';
+
+/** Channel names: one per game (its page), one per player (their lobby). */
+export const gameChannel = (gameId: string) => `ttt:game:${gameId}`;
+export const playerChannel = (playerId: string) => `ttt:player:${playerId}`;
+
+/**
+ * What instances tell each other. A move is a delta of about 80 bytes, applied to the
+ * version before it; anything else (accept, resign, rematch, a new invitation) is the whole
+ * game, without the secret of a link invitation. Every message carries the game's version.
+ */
+const MoveMessageSchema = z.object({
+  t: z.literal('move'),
+  id: GameIdSchema,
+  v: z.int().check(z.gte(1)),
+  cell: CellIndexSchema,
+  at: z.string(),
+});
+const GameMessageSchema = z.object({ t: z.literal('game'), game: GameRecordSchema });
+const FeedMessageSchema = z.union([MoveMessageSchema, GameMessageSchema]);
+export type FeedMessage = z.infer<typeof FeedMessageSchema>;
+
+/** The message for a change: a move delta when `next` is one move after `previous`. */
+export function feedMessage(next: GameRecord, previous?: GameRecord | null): FeedMessage {
+  const cell = next.moves.at(-1);
+  if (
+    previous &&
+    cell !== undefined &&
+    next.version === previous.version + 1 &&
+    next.moves.length === previous.moves.length + 1
+  ) {
+    return { t: 'move', id: next.id, v: next.version, cell, at: next.updatedAt };
+  }
+  // The link's secret stays out of the bus: only its host ever needs it, from a read.
+  return { t: 'game', game: { ...next, inviteToken: null } };
+}
+
+/** A message from the bus, or null when it is not one of ours (or not this feed's kind). */
+export function parseFeedMessage(text: string): FeedMessage | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = FeedMessageSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+export interface BusFeedOptions {
+  /** How often to poll the store while the bus is down. */
+  pollMs: number;
+  logger?: FeedLogger | undefined;
+  /** Changes kept to send again when the bus comes back (the newest per game). */
+  maxUnsent?: number;
+}
+
+type BusFeedStore = Pick<Store, 'poll' | 'listGames' | 'getGames' | 'getGame'>;
+
+/**
+ * The change feed across instances on a Redis-compatible bus. Each write is published to
+ * the game's channel and its players' channels; an instance subscribes only to the channels
+ * of what its own clients watch. A move message applies to the version before it; when that
+ * version is not here (a message was lost, or the game is new here) the game is read once.
+ *
+ * While the bus is down, a Poller re-reads the store as the polling feed does, and changes
+ * written here are kept (the newest per game) to be sent when the bus is back. When it is
+ * back, everything watched is read once more, so nothing missed in between stays missed.
+ */
+export class BusChangeFeed implements ChangeFeed {
+  private readonly local = new LocalChangeFeed();
+  private readonly poller: Poller;
+  private readonly subscriptions = new Map<string, { count: number; release: Promise<() => void> }>();
+  private readonly unsent = new Map<string, GameRecord>();
+  private readonly rereads = new Map<string, { wanted: number }>();
+  private readonly stopWatchingBus: () => void;
+  private recovering: Promise<void> | null = null;
+  private readonly sending = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(
+    private readonly bus: RedisBus,
+    private readonly store: BusFeedStore,
+    private readonly options: BusFeedOptions,
+  ) {
+    this.poller = new Poller(this.local, store, { intervalMs: options.pollMs, logger: options.logger });
+    if (!bus.up) this.poller.start();
+    this.stopWatchingBus = bus.onState((up) => {
+      if (up) void this.recover();
+      else this.poller.start();
+    });
+  }
+
+  /** True while changes come from the bus; false while polling. */
+  get live(): boolean {
+    return this.bus.up && !this.poller.started;
+  }
+
+  publish(game: GameRecord, previous?: GameRecord | null): void {
+    this.local.publish(game);
+    const sent = this.send(game, feedMessage(game, previous)).finally(() => this.sending.delete(sent));
+    this.sending.add(sent);
+  }
+
+  /** Resolves once every change published so far has been handed to Redis (or kept for later). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.sending]);
+  }
+
+  observe(game: GameRecord): void {
+    this.local.publish(game);
+  }
+
+  latest(gameId: string): GameRecord | undefined {
+    return this.local.latest(gameId);
+  }
+
+  async watchGame(gameId: string, listener: GameListener): Promise<Unwatch> {
+    const unwatch = this.local.addGameListener(gameId, listener);
+    const release = await this.subscribe(gameChannel(gameId));
+    return () => {
+      unwatch();
+      release();
+    };
+  }
+
+  async watchPlayer(playerId: string, listener: GameListener): Promise<Unwatch> {
+    const unwatch = this.local.addPlayerListener(playerId, listener);
+    const release = await this.subscribe(playerChannel(playerId));
+    return () => {
+      unwatch();
+      release();
+    };
+  }
+
+  /** One round of the poller now, as after a reconnect (tests). */
+  catchUp(): Promise<void> {
+    return this.poller.tick();
+  }
+
+  private async send(game: GameRecord, message: FeedMessage) {
+    const text = JSON.stringify(message);
+    const channels = [gameChannel(game.id), ...playersOf(game).map(playerChannel)];
+    const sent = await Promise.all(channels.map((channel) => this.bus.publish(channel, text)));
+    if (sent.every(Boolean)) return;
+    // Sent again, whole, when the bus is back; a newer change of the same game replaces it.
+    const kept = this.unsent.get(game.id);
+    if (kept && kept.version >= game.version) return;
+    this.unsent.delete(game.id);
+    this.unsent.set(game.id, game);
+    const limit = this.options.maxUnsent ?? 10_000;
+    if (this.unsent.size > limit) {
+      const oldest = this.unsent.keys().next().value;
+      if (oldest !== undefined) this.unsent.delete(oldest);
+    }
+  }
+
+  /** Counts listeners per channel: the first subscribes, the last one out unsubscribes. */
+  private async subscribe(channel: string): Promise<() => void> {
+    let subscription = this.subscriptions.get(channel);
+    if (subscription) subscription.count++;
+    else {
+      subscription = { count: 1, release: this.bus.subscribe(channel, (text) => this.receive(text)) };
+      this.subscriptions.set(channel, subscription);
+    }
+    await subscription.release;
+    const held = subscription;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      held.count--;
+      if (held.count > 0 || this.subscriptions.get(channel) !== held) return;
+      this.subscriptions.delete(channel);
+      void held.release.then((unsubscribe) => unsubscribe());
+    };
+  }
+
+  private receive(text: string) {
+    const message = parseFeedMessage(text);
+    if (!message) return;
+    if (message.t === 'game') {
+      this.local.publish(message.game);
+      return;
+    }
+    const known = this.local.latest(message.id);
+    if (known && known.version >= message.v) return;
+    if (known && known.version === message.v - 1) {
+      const played = afterMove(known, message.cell, message.at);
+      if (played.ok) {
+        this.local.publish(played.next);
+        return;
+      }
+    }
+    // A gap (a lost message), or a game this instance has not read yet: read it, once.
+    this.reread(message.id, message.v);
+  }
+
+  /** Reads a game until this instance has at least version `wanted`; one read at a time per game. */
+  private reread(gameId: string, wanted: number) {
+    const pending = this.rereads.get(gameId);
+    if (pending) {
+      pending.wanted = Math.max(pending.wanted, wanted);
+      return;
+    }
+    const state = { wanted };
+    this.rereads.set(gameId, state);
+    void (async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const game = await this.store.getGame(gameId);
+        if (game) this.local.publish(game);
+        if (!game || game.version >= state.wanted || this.closed) return;
+      }
+    })()
+      .catch((error: unknown) => {
+        this.options.logger?.warn({ err: error, gameId }, 'live updates: could not read a game after a gap');
+      })
+      .finally(() => this.rereads.delete(gameId));
+  }
+
+  /** Back on the bus: send what could not be sent, read what was missed, stop polling. */
+  private recover(): Promise<void> {
+    this.recovering ??= (async () => {
+      const unsent = [...this.unsent.values()];
+      this.unsent.clear();
+      for (const game of unsent) await this.send(game, feedMessage(game));
+      await this.poller.tick();
+      if (this.bus.up && !this.closed) await this.poller.stop();
+    })()
+      .catch((error: unknown) => {
+        this.options.logger?.warn({ err: error }, 'live updates: could not catch up after reconnecting');
+      })
+      .finally(() => {
+        this.recovering = null;
+      });
+    return this.recovering;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.settle();
+    this.stopWatchingBus();
+    await this.recovering;
+    await this.poller.stop();
+    for (const { release } of this.subscriptions.values()) void release.then((unsubscribe) => unsubscribe());
+    this.subscriptions.clear();
+    await this.local.close();
+  }
+}
