@@ -57,6 +57,7 @@ describe('loadConfig', () => {
       DYNAMODB_TABLE: 'TicTacToe.Games',
       DYNAMODB_CREATE_TABLES: 'false',
       LIVE_POLL_MS: '250',
+      REDIS_URL: 'rediss://user:pass@cache.example.internal:6379',
     });
     expect(config).toEqual({
       port: 8080,
@@ -75,6 +76,7 @@ describe('loadConfig', () => {
         placeholderCredentials: true,
       },
       livePollMs: 250,
+      redisUrl: 'rediss://user:pass@cache.example.internal:6379',
     });
   });
 
@@ -94,9 +96,16 @@ describe('loadConfig', () => {
     [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, /DYNAMODB_ENDPOINT: must be an http\(s\) URL/],
     [{ DYNAMODB_TABLE: 'no spaces please' }, /DYNAMODB_TABLE: must be 3–255 letters/],
     [{ DYNAMODB_CREATE_TABLES: 'sometimes' }, /DYNAMODB_CREATE_TABLES/],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ \(TLS\) URL/],
+    [{ REDIS_URL: 'http://localhost:6379' }, /REDIS_URL: must be a redis:\/\//],
   ])('names the variable in the error for %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never prints a Redis URL, which may hold a password', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@cache:6379' })).toThrow(/REDIS_URL: .*a hidden value/);
+    expect(() => loadConfig({ REDIS_URL: 'http://user:hunter2@cache:6379' })).not.toThrow(/hunter2/);
   });
 
   it('never prints a secret, even a bad one', () => {
