@@ -72,6 +72,7 @@ export default defineConfig<OnlineOptions>({
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        PRESENCE_GRACE_MS: '500',
         SESSION_SECRET: 'e2e-session-secret-of-at-least-32-characters',
       },
     },

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// For the e2e "dynamodb" project: an in-memory DynamoDB (dynalite) and two app instances
-// sharing it, on E2E_DDB_PORT_A and E2E_DDB_PORT_B. B starts first, so once A answers
+// For the e2e "dynamodb" project: an in-memory DynamoDB (dynalite), a Redis-compatible bus
+// (the system's redis-server or valkey-server) and two app instances sharing both, on
+// E2E_DDB_PORT_A and E2E_DDB_PORT_B. Polling is slowed to a minute, so live updates between
+// the instances pass only if the bus carries them. B starts first, so once A answers
 // /healthz (what Playwright waits for) both are up.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import dynalite from 'dynalite';
+import { REDIS_MISSING, redisServerBinary } from './redis.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ports = [process.env.E2E_DDB_PORT_B, process.env.E2E_DDB_PORT_A];
@@ -19,12 +23,44 @@ database.listen(0, '127.0.0.1');
 await once(database, 'listening');
 const endpoint = `http://127.0.0.1:${database.address().port}`;
 
+const redisBinary = redisServerBinary();
+if (!redisBinary) {
+  console.error(REDIS_MISSING);
+  process.exit(2);
+}
+const redisPort = await new Promise((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
+const redis = spawn(
+  redisBinary,
+  ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+  { stdio: ['ignore', 'ignore', 'inherit'] },
+);
+
 const children = [];
 const stop = (code) => {
   for (const child of children) child.kill('SIGTERM');
+  redis.kill('SIGTERM');
   database.close();
   process.exit(code);
 };
+redis.on('exit', (code) => {
+  console.error(`redis-server exited (${code})`);
+  stop(1);
+});
+const accepting = () =>
+  new Promise((resolve) => {
+    const socket = connect(redisPort, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+for (let i = 0; i < 500 && !(await accepting()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
 process.on('SIGTERM', () => stop(0));
 process.on('SIGINT', () => stop(0));
 
@@ -50,7 +86,9 @@ for (const port of ports) {
       STORAGE: 'dynamodb',
       DYNAMODB_ENDPOINT: endpoint,
       AWS_REGION: 'us-east-1',
-      LIVE_POLL_MS: '500',
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      LIVE_POLL_MS: '60000',
+      PRESENCE_GRACE_MS: '500',
       SESSION_SECRET: 'e2e-session-secret-of-at-least-32-characters',
     },
   });

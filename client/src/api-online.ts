@@ -7,6 +7,8 @@ import {
   GameViewSchema,
   type Lobby,
   LobbySchema,
+  type Presence,
+  PresenceSchema,
   type Session,
   SessionSchema,
 } from '@ttt/shared';
@@ -28,6 +30,8 @@ export const onlineApi = {
     action: 'accept' | 'decline' | 'cancel' | 'resign' | 'rematch',
     body?: unknown,
   ): Promise<GameView> => request('POST', `/api/games/${encodeURIComponent(id)}/${action}`, GameViewSchema, body ?? {}),
+  presence: (id: string): Promise<Presence> =>
+    request('GET', `/api/games/${encodeURIComponent(id)}/presence`, PresenceSchema),
   move: (id: string, cell: number, version: number): Promise<GameView> =>
     request('POST', `/api/games/${encodeURIComponent(id)}/moves`, GameViewSchema, { cell, version }),
 };

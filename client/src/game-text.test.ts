@@ -1,6 +1,6 @@
-import type { GameSummary } from '@ttt/shared';
+import type { GameSummary, Presence } from '@ttt/shared';
 import { describe, expect, it } from 'vitest';
-import { lobbyLine, markOf, statusLine, when } from './game-text';
+import { isConnected, lobbyLine, markOf, presenceLine, statusLine, watchingLine, when } from './game-text';
 
 const game = (overrides: Partial<GameSummary> = {}): GameSummary => ({
   id: 'AAAAAAAAAAAAAAAAAAAAAA',
@@ -79,5 +79,41 @@ describe('when', () => {
     expect(when('2026-11-22T11:00:00.000Z', now)).toBe('1 hour ago');
     expect(when('2026-11-20T12:00:00.000Z', now)).toBe('2 days ago');
     expect(when('2026-10-01T12:00:00.000Z', now)).toMatch(/2026/);
+  });
+});
+
+describe('presence', () => {
+  const presence = (bob: Partial<Presence['players'][number]>, spectators = 0): Presence => ({
+    players: [
+      { id: 'alice', online: true, lastSeenAt: null },
+      { id: 'bob', online: false, lastSeenAt: null, ...bob },
+    ],
+    spectators,
+  });
+
+  it('tells a player their opponent left, and says nothing while they are here', () => {
+    expect(presenceLine(game(), presence({ lastSeenAt: '2026-11-30T10:00:00.000Z' }), 'alice')).toBe(
+      'Bob left the game',
+    );
+    expect(presenceLine(game(), presence({ online: true }), 'alice')).toBeNull();
+    expect(presenceLine(game(), presence({}), 'alice')).toBe('Bob is not on this page');
+  });
+
+  it('says nothing about leaving to spectators, after the game, or before presence is known', () => {
+    const left = presence({ lastSeenAt: '2026-11-30T10:00:00.000Z' });
+    expect(presenceLine(game(), left, null)).toBeNull();
+    expect(presenceLine(game(), left, 'mallory')).toBeNull();
+    expect(presenceLine(game({ status: 'finished', turn: null }), left, 'alice')).toBeNull();
+    expect(presenceLine(game(), null, 'alice')).toBeNull();
+  });
+
+  it('counts who is watching, and knows who is connected', () => {
+    expect(watchingLine(presence({}, 0))).toBeNull();
+    expect(watchingLine(presence({}, 1))).toBe('1 watching');
+    expect(watchingLine(presence({}, 12))).toBe('12 watching');
+    expect(isConnected(presence({}), 'alice')).toBe(true);
+    expect(isConnected(presence({}), 'bob')).toBe(false);
+    expect(isConnected(null, 'bob')).toBeNull();
+    expect(isConnected(presence({}), 'carol')).toBeNull();
   });
 });

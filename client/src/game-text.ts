@@ -1,4 +1,4 @@
-import { type GameSummary, type Mark, opponentOf, type Player } from '@ttt/shared';
+import { type GameSummary, type Mark, opponentOf, type Player, type Presence } from '@ttt/shared';
 
 /** What a viewer reads about a game, in the game's words. Pure: easy to test. */
 
@@ -95,4 +95,35 @@ export function when(iso: string, now = Date.now()): string {
     value = Math.round(value / size);
   }
   return new Date(iso).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** Whether a player of the game has its page open: true, false, or null when not known. */
+export function isConnected(presence: Presence | null, playerId: string | undefined): boolean | null {
+  if (!presence || !playerId) return null;
+  return presence.players.find((p) => p.id === playerId)?.online ?? null;
+}
+
+/**
+ * What a player reads about their opponent being there, while there is a game to play:
+ * nothing while they are connected (the dot says so), otherwise that they left or have
+ * not come yet.
+ */
+export function presenceLine(
+  game: GameSummary,
+  presence: Presence | null,
+  viewerId: string | null | undefined,
+): string | null {
+  if (!presence || !viewerId || (game.status !== 'playing' && game.status !== 'pending')) return null;
+  const opponent = markOf(game, viewerId) ? opponentFor(game, viewerId) : null;
+  if (!opponent) return null;
+  const state = presence.players.find((p) => p.id === opponent.id);
+  if (!state || state.online) return null;
+  if (state.lastSeenAt) return `${opponent.name} left the game`;
+  return game.status === 'playing' ? `${opponent.name} is not on this page` : null;
+}
+
+/** "3 watching", for everyone; null when nobody but the players is here. */
+export function watchingLine(presence: Presence | null): string | null {
+  if (!presence || presence.spectators === 0) return null;
+  return `${presence.spectators} watching`;
 }

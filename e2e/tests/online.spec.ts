@@ -147,6 +147,42 @@ test.describe('online play', () => {
     await Promise.all([alice.close(), bob.close()]);
   });
 
+  test('shows whether the opponent is here, when they left, and how many watch', async ({ browser, secondBaseURL }) => {
+    test.setTimeout(60_000);
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+    await bob.signIn();
+    await alice.signIn();
+    await alice.invite(bob.name);
+    await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
+    const id = await bob.gameId();
+
+    // Bob (X) is on the game's page; Alice (O) is still in her lobby.
+    const aliceDot = bob.page.getByTestId('presence-O');
+    await expect(aliceDot).toHaveAttribute('data-online', 'false');
+    await expect(bob.page.getByTestId('presence')).toHaveText(`${alice.name} is not on this page`);
+    await alice.page.goto(`/games/${id}`);
+    await expect(aliceDot).toHaveAttribute('data-online', 'true');
+    await expect(aliceDot).toContainText('connected:');
+    await expect(alice.page.getByTestId('presence-X')).toHaveAttribute('data-online', 'true');
+    await expect(bob.page.getByTestId('presence')).toHaveText('');
+
+    // Someone who is not signed in opens the link (on Alice's instance): both players see it.
+    const spectator = await browser.newContext();
+    const watching = await spectator.newPage();
+    await watching.goto(`/games/${id}`);
+    await expect(watching.getByTestId('presence')).toHaveText('1 watching');
+    await expect(bob.page.getByTestId('presence')).toHaveText('1 watching');
+    await spectator.close();
+    await expect(bob.page.getByTestId('presence')).toHaveText('');
+
+    // Alice closes her browser: shortly after, Bob reads that she left.
+    await alice.close();
+    await expect(bob.page.getByTestId('presence')).toHaveText(`${alice.name} left the game`);
+    await expect(aliceDot).toHaveAttribute('data-online', 'false');
+    await bob.close();
+  });
+
   test('names are checked and every name is shown as text', async ({ browser }) => {
     const mallory = await OnlinePlayer.open(browser, 'mallory');
     let dialogs = 0;

@@ -58,7 +58,7 @@ const BODY_LIMIT = 8 * 1024;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const store = options.store ?? new MemoryStore();
-  const liveUpdates = options.live ?? localLive();
+  const liveUpdates = options.live ?? localLive({ leaveGraceMs: config.presenceGraceMs });
   const now = options.now ?? (() => new Date());
 
   const logger = options.logger ?? false;

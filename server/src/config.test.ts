@@ -58,6 +58,7 @@ describe('loadConfig', () => {
       DYNAMODB_CREATE_TABLES: 'false',
       LIVE_POLL_MS: '250',
       REDIS_URL: 'rediss://user:pass@cache.example.internal:6379',
+      PRESENCE_GRACE_MS: '500',
     });
     expect(config).toEqual({
       port: 8080,
@@ -77,6 +78,7 @@ describe('loadConfig', () => {
       },
       livePollMs: 250,
       redisUrl: 'rediss://user:pass@cache.example.internal:6379',
+      presenceGraceMs: 500,
     });
   });
 
@@ -96,6 +98,7 @@ describe('loadConfig', () => {
     [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, /DYNAMODB_ENDPOINT: must be an http\(s\) URL/],
     [{ DYNAMODB_TABLE: 'no spaces please' }, /DYNAMODB_TABLE: must be 3–255 letters/],
     [{ DYNAMODB_CREATE_TABLES: 'sometimes' }, /DYNAMODB_CREATE_TABLES/],
+    [{ PRESENCE_GRACE_MS: '120000' }, /PRESENCE_GRACE_MS: must be 60000 or less/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ \(TLS\) URL/],
     [{ REDIS_URL: 'http://localhost:6379' }, /REDIS_URL: must be a redis:\/\//],
   ])('names the variable in the error for %o', (env, message) => {

@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   ),
   DYNAMODB_CREATE_TABLES: booleanFlag(true),
   LIVE_POLL_MS: wholeNumber(100, 60_000, 1000, ' of milliseconds'),
+  PRESENCE_GRACE_MS: wholeNumber(0, 60_000, 4000, ' of milliseconds'),
   REDIS_URL: z.optional(
     z
       .string()
@@ -101,6 +102,8 @@ export interface Config {
   livePollMs: number;
   /** A Redis-compatible server (Redis, Valkey, ElastiCache) that carries changes between instances. */
   redisUrl: string | undefined;
+  /** How long after a viewer's last stream on a game closes they count as gone (a reload is not leaving). */
+  presenceGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -226,5 +229,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     livePollMs: e.LIVE_POLL_MS,
     redisUrl: e.REDIS_URL,
+    presenceGraceMs: e.PRESENCE_GRACE_MS,
   };
 }

@@ -30,7 +30,12 @@ async function main() {
     process.exit(1);
   }
   // Shared storage may be written by other instances: hear of it on the bus, or by polling.
-  const live = createLive(store, { redisUrl: config.redisUrl, pollMs: config.livePollMs, logger: log });
+  const live = createLive(store, {
+    redisUrl: config.redisUrl,
+    pollMs: config.livePollMs,
+    presence: { leaveGraceMs: config.presenceGraceMs },
+    logger: log,
+  });
   if (live.kind !== 'local') {
     log.info(
       { live: live.kind, ...(config.redisUrl ? { redis: redacted(config.redisUrl) } : {}) },

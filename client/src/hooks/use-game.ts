@@ -1,4 +1,12 @@
-import { type GameView, GameViewSchema, type MoveEvent, MoveEventSchema, opponentOf } from '@ttt/shared';
+import {
+  type GameView,
+  GameViewSchema,
+  type MoveEvent,
+  MoveEventSchema,
+  opponentOf,
+  type Presence,
+  PresenceSchema,
+} from '@ttt/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, describeError } from '../api';
 import { onlineApi } from '../api-online';
@@ -46,6 +54,8 @@ export interface GameState {
   error: string | null;
   pending: boolean;
   connection: Connection;
+  /** Who has the page open, as the server last said; null until it has. */
+  presence: Presence | null;
   move: (cell: number) => void;
   act: (action: 'accept' | 'decline' | 'cancel' | 'resign' | 'rematch', body?: unknown) => Promise<GameView | null>;
   dismissError: () => void;
@@ -61,6 +71,7 @@ export function useGame(id: string): GameState {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const [connection, setConnection] = useState<Connection>('connecting');
+  const [presence, setPresence] = useState<Presence | null>(null);
   const current = useRef<GameView | null>(null);
   const busy = useRef(false);
 
@@ -82,10 +93,20 @@ export function useGame(id: string): GameState {
       });
   }, [id, show]);
 
+  // Without a stream (polling), presence is read with the game.
+  const poll = useCallback(() => {
+    refresh();
+    onlineApi
+      .presence(id)
+      .then(setPresence)
+      .catch(() => {});
+  }, [id, refresh]);
+
   useEffect(() => {
     current.current = null;
     setGame(null);
     setLoadError(null);
+    setPresence(null);
     refresh();
     return subscribe({
       url: () =>
@@ -99,11 +120,12 @@ export function useGame(id: string): GameState {
           else if (next) refresh();
         },
         game: (data) => show(GameViewSchema.parse(data)),
+        presence: (data) => setPresence(PresenceSchema.parse(data)),
       },
-      poll: refresh,
+      poll,
       onConnection: setConnection,
     });
-  }, [id, refresh, show]);
+  }, [id, refresh, poll, show]);
 
   const run = useCallback(
     async (action: () => Promise<GameView>): Promise<GameView | null> => {
@@ -132,6 +154,7 @@ export function useGame(id: string): GameState {
     error,
     pending,
     connection,
+    presence,
     move: (cell) => {
       const shown = current.current;
       if (!shown) return;

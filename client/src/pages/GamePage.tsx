@@ -4,7 +4,7 @@ import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
-import { cellName, markOf, playerWith, statusLine } from '../game-text';
+import { cellName, isConnected, markOf, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
 import { useGame } from '../hooks/use-game';
 import { Link, navigate } from '../router';
 
@@ -44,9 +44,29 @@ function CopyField({ label, value }: { label: string; value: string }) {
   );
 }
 
-function PlayerTag({ player, mark, you }: { player: Player | null; mark: Mark; you: boolean }) {
+function PlayerTag({
+  player,
+  mark,
+  you,
+  connected,
+}: {
+  player: Player | null;
+  mark: Mark;
+  you: boolean;
+  /** Whether the player has this game open; null when unknown (or no player yet). */
+  connected: boolean | null;
+}) {
   return (
     <span className="inline-flex items-baseline gap-1.5">
+      {connected === null ? null : (
+        <span data-testid={`presence-${mark}`} data-online={connected} className="inline-flex items-center self-center">
+          <span
+            aria-hidden="true"
+            className={`size-2.5 rounded-full ${connected ? 'bg-emerald-500' : 'bg-slate-300 dark:bg-slate-600'}`}
+          />
+          <span className="sr-only">{connected ? 'connected:' : 'not connected:'}</span>
+        </span>
+      )}
       <span
         className={`font-black ${mark === 'X' ? 'text-blue-600 dark:text-blue-400' : 'text-red-600 dark:text-red-400'}`}
       >
@@ -167,7 +187,7 @@ function Actions({
 }
 
 export function GamePage({ id, viewer, token }: { id: string; viewer: Player | null; token: string | null }) {
-  const { game, loadError, error, pending, connection, move, act, dismissError } = useGame(id);
+  const { game, loadError, error, pending, connection, presence, move, act, dismissError } = useGame(id);
 
   if (loadError && !game) {
     return (
@@ -201,9 +221,9 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
 
       <div className="text-center">
         <h1 className="flex flex-wrap items-baseline justify-center gap-x-3 text-xl">
-          <PlayerTag player={x} mark="X" you={mine === 'X'} />
+          <PlayerTag player={x} mark="X" you={mine === 'X'} connected={isConnected(presence, x?.id)} />
           <span className="text-sm text-slate-500">vs</span>
-          <PlayerTag player={o} mark="O" you={mine === 'O'} />
+          <PlayerTag player={o} mark="O" you={mine === 'O'} connected={isConnected(presence, o?.id)} />
         </h1>
         <p role="status" aria-live="polite" data-testid="status" className="mt-3 text-2xl font-semibold">
           {statusLine(game, viewer?.id)}
@@ -211,6 +231,9 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
         {!mine && game.status === 'playing' ? (
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">You are watching this game.</p>
         ) : null}
+        <p aria-live="polite" data-testid="presence" className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          {[presenceLine(game, presence, viewer?.id), watchingLine(presence)].filter(Boolean).join(' · ')}
+        </p>
       </div>
 
       <Board
