@@ -733,6 +733,22 @@ describe('docker-compose.yml', () => {
       }
     });
 
+    it('gives both instances one pinned Valkey as their bus, kept in memory and private', () => {
+      const buses = multi.filter(([, candidate]) => candidate.image?.startsWith('valkey/valkey:'));
+      expect(buses).toHaveLength(1);
+      const [name, bus] = buses[0] ?? ['', {}];
+      expect(bus.image).toMatch(/^valkey\/valkey:\d+\.\d+/);
+      expect(bus.ports).toBeUndefined();
+      const command = Array.isArray(bus.command) ? bus.command.join(' ') : (bus.command ?? '');
+      expect(command).toContain('--appendonly no');
+      for (const [, replica] of replicas) {
+        expect(environmentOf(replica).REDIS_URL).toBe(`redis://${name}:6379`);
+        expect(dependenciesOf(replica)).toContain(name);
+      }
+      // The single instance of the default profile needs no bus.
+      expect(appEnvironment.REDIS_URL).toBeUndefined();
+    });
+
     it('puts a pinned nginx with deploy/compose/nginx.conf in front, on port 5050', () => {
       expect(proxies).toHaveLength(1);
       const [, proxy] = proxies[0] ?? ['', {}];
