@@ -131,14 +131,21 @@ test.describe('errors and double clicks', () => {
   test('a second click while a move is pending sends no second request', async ({ board, page }) => {
     await board.open();
     let moves = 0;
+    // The first move is held until the other clicks are made: pending for sure, however slow the machine.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     await page.route('**/move', async (route) => {
       moves++;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await held;
       await route.continue();
     });
     await board.cell(0).click();
+    await expect.poll(() => moves).toBe(1);
     await board.cell(1).click({ force: true });
     await board.reset.click({ force: true, timeout: 1000 }).catch(() => {});
+    release();
     await expect(board.cell(0)).toHaveAccessibleName('row 1, column 1, X');
     expect(moves).toBe(1);
     await expect(board.status).toHaveText("Player O's Turn");
