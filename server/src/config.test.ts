@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       LIVE_POLL_MS: '250',
       REDIS_URL: 'rediss://user:pass@cache.example.internal:6379',
       PRESENCE_GRACE_MS: '500',
+      REDIS_CLUSTER: 'true',
     });
     expect(config).toEqual({
       port: 8080,
@@ -79,6 +80,7 @@ describe('loadConfig', () => {
       livePollMs: 250,
       redisUrl: 'rediss://user:pass@cache.example.internal:6379',
       presenceGraceMs: 500,
+      redisCluster: true,
     });
   });
 

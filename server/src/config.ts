@@ -55,6 +55,7 @@ const EnvSchema = z.object({
   DYNAMODB_CREATE_TABLES: booleanFlag(true),
   LIVE_POLL_MS: wholeNumber(100, 60_000, 1000, ' of milliseconds'),
   PRESENCE_GRACE_MS: wholeNumber(0, 60_000, 4000, ' of milliseconds'),
+  REDIS_CLUSTER: booleanFlag(false),
   REDIS_URL: z.optional(
     z
       .string()
@@ -102,6 +103,8 @@ export interface Config {
   livePollMs: number;
   /** A Redis-compatible server (Redis, Valkey, ElastiCache) that carries changes between instances. */
   redisUrl: string | undefined;
+  /** The Redis server runs in cluster mode (ElastiCache Serverless, or cluster mode enabled). */
+  redisCluster: boolean;
   /** How long after a viewer's last stream on a game closes they count as gone (a reload is not leaving). */
   presenceGraceMs: number;
 }
@@ -229,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     livePollMs: e.LIVE_POLL_MS,
     redisUrl: e.REDIS_URL,
+    redisCluster: e.REDIS_CLUSTER,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
   };
 }

@@ -32,6 +32,7 @@ async function main() {
   // Shared storage may be written by other instances: hear of it on the bus, or by polling.
   const live = createLive(store, {
     redisUrl: config.redisUrl,
+    redisCluster: config.redisCluster,
     pollMs: config.livePollMs,
     presence: { leaveGraceMs: config.presenceGraceMs },
     logger: log,

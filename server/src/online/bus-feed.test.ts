@@ -14,18 +14,21 @@ import { RedisBus } from './redis-bus.js';
  * standing in for DynamoDB) and tell each other of changes through the bus.
  */
 
+const servers = new Map<'standalone' | 'cluster', TestRedis>();
+/** The server of the suite running now; a test may kill and restart it. */
 let redis: TestRedis;
 const closers: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
+  servers.set('standalone', await TestRedis.start());
+  servers.set('cluster', await TestRedis.start({ cluster: true }));
 });
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
   await redis.start(); // a test that killed it leaves it running for the next
 });
 afterAll(async () => {
-  await redis.stop();
+  for (const server of servers.values()) await server.stop();
 });
 
 class Log {
@@ -63,7 +66,7 @@ function counted(db: Store) {
 async function instance(db: Store, pollMs = 50) {
   const log = new Log();
   const { store, calls } = counted(db);
-  const bus = new RedisBus({ url: redis.url, logger: log, pingMs: 200 });
+  const bus = new RedisBus({ url: redis.url, cluster: redis.cluster, logger: log, pingMs: 200 });
   const feed = new BusChangeFeed(bus, store, { pollMs, logger: log });
   const games = new Games(db, feed, () => new Date());
   closers.push(async () => {
@@ -121,7 +124,13 @@ async function startedGame(games: Games, db: Store, feed?: BusChangeFeed) {
   return { game, alice, bob, moverOf };
 }
 
-describe('the Redis bus feed', () => {
+describe.each(['standalone', 'cluster'] as const)('the Redis bus feed (%s)', (mode) => {
+  beforeAll(() => {
+    const server = servers.get(mode);
+    if (!server) throw new Error(`no ${mode} server`);
+    redis = server;
+  });
+
   it('brings every move to another instance in order, each as a small delta, with no read', async () => {
     const db = new MemoryStore();
     const a = await instance(db);

@@ -34,6 +34,8 @@ export function localLive(options: PresenceOptions = {}): Live {
 export interface LiveSettings {
   /** A Redis-compatible server for the bus; without it, shared storage is polled. */
   redisUrl?: string | undefined;
+  /** It runs in cluster mode. */
+  redisCluster?: boolean;
   /** How often the store is polled (always without a bus; while the bus is down with one). */
   pollMs: number;
   presence?: PresenceOptions;
@@ -53,7 +55,7 @@ export function createLive(store: Store, settings: LiveSettings): Live {
     return localLive({ ...settings.presence, logger });
   }
   if (settings.redisUrl) {
-    const bus = new RedisBus({ url: settings.redisUrl, logger });
+    const bus = new RedisBus({ url: settings.redisUrl, cluster: settings.redisCluster ?? false, logger });
     const feed = new BusChangeFeed(bus, store, { pollMs: settings.pollMs, logger });
     const presence = new Presence(new RedisPresenceExchange(bus), { ...settings.presence, logger });
     return {

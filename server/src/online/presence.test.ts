@@ -108,17 +108,21 @@ interface Deployment {
 }
 
 let redis: TestRedis;
+let cluster: TestRedis;
 beforeAll(async () => {
   redis = await TestRedis.start();
+  cluster = await TestRedis.start({ cluster: true });
 });
 afterAll(async () => {
   await redis.stop();
+  await cluster.stop();
 });
 
-const onRedis: Deployment = {
-  name: 'the Redis bus',
+const onRedis = (mode: 'standalone' | 'cluster'): Deployment => ({
+  name: `the Redis bus (${mode})`,
   async instance(options) {
-    const bus = new RedisBus({ url: redis.url });
+    const server = mode === 'cluster' ? cluster : redis;
+    const bus = new RedisBus({ url: server.url, cluster: mode === 'cluster' });
     await until(() => bus.up, 'the bus is up');
     const presence = new Presence(new RedisPresenceExchange(bus), options);
     closers.push(async () => {
@@ -127,7 +131,7 @@ const onRedis: Deployment = {
     });
     return { presence, crash: () => bus.close() };
   },
-};
+});
 
 /** A store whose connection can be cut, for an instance that crashed. */
 function cuttable(store: Store) {
@@ -165,7 +169,8 @@ function onStore(): Deployment {
 }
 
 describe.each([
-  ['the Redis bus', () => onRedis],
+  ['the Redis bus', () => onRedis('standalone')],
+  ['the Redis bus in cluster mode (as ElastiCache Serverless)', () => onRedis('cluster')],
   ['the store', onStore],
 ])('presence across instances on %s', (_name, deployment) => {
   const timing = { leaveGraceMs: 20, instanceTtlMs: 400, heartbeatMs: 50 };

@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { FeedLogger } from './polling-feed.js';
 
 export type MessageHandler = (message: string) => void;
@@ -6,6 +6,11 @@ export type MessageHandler = (message: string) => void;
 export interface RedisBusOptions {
   /** redis://, or rediss:// for TLS (ElastiCache with in-transit encryption). */
   url: string;
+  /**
+   * The server runs in cluster mode (ElastiCache Serverless always does; node-based caches when
+   * cluster mode is enabled): connect with a cluster client that follows MOVED redirections.
+   */
+  cluster?: boolean;
   logger?: FeedLogger | undefined;
   /** How often the subscriber connection is pinged; a connection that stays silent is reopened. */
   pingMs?: number;
@@ -25,8 +30,8 @@ const SUBSCRIBE_CHUNK = 1000;
  */
 export class RedisBus {
   /** For commands other than pub/sub (presence keys); don't subscribe on it. */
-  readonly commands: Redis;
-  private readonly subscriber: Redis;
+  readonly commands: Redis | Cluster;
+  private readonly subscriber: Redis | Cluster;
   private readonly handlers = new Map<string, Set<MessageHandler>>();
   private readonly stateListeners = new Set<(up: boolean) => void>();
   private isUp = false;
@@ -48,8 +53,10 @@ export class RedisBus {
       // Reconnect for ever, backing off to 2 s.
       retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 2000),
     };
-    this.commands = new Redis(options.url, { ...common, enableAutoPipelining: true, connectionName: 'ttt-commands' });
-    this.subscriber = new Redis(options.url, { ...common, autoResubscribe: false, connectionName: 'ttt-subscriber' });
+    const connect = (settings: RedisOptions) =>
+      options.cluster ? clusterClient(options.url, settings) : new Redis(options.url, settings);
+    this.commands = connect({ ...common, enableAutoPipelining: true, connectionName: 'ttt-commands' });
+    this.subscriber = connect({ ...common, autoResubscribe: false, connectionName: 'ttt-subscriber' });
     this.subscriber.on('message', (channel: string, message: string) => {
       for (const handler of this.handlers.get(channel) ?? []) handler(message);
     });
@@ -184,6 +191,29 @@ export class RedisBus {
       }),
     );
   }
+}
+
+/**
+ * A cluster-mode client from a URL: the URL's host is the only seed (ElastiCache's
+ * configuration endpoint), its credentials and TLS apply to every node, and node addresses
+ * are used as announced (AWS's advice for TLS with ElastiCache).
+ */
+function clusterClient(url: string, settings: RedisOptions): Cluster {
+  const parsed = new URL(url);
+  const { retryStrategy, enableOfflineQueue: _queue, ...perNode } = settings;
+  return new Cluster([{ host: parsed.hostname, port: Number(parsed.port || 6379) }], {
+    clusterRetryStrategy: retryStrategy as (attempt: number) => number,
+    // The cluster client's own ready check needs its queue; the bus never sends while not ready.
+    enableOfflineQueue: true,
+    enableAutoPipelining: settings.enableAutoPipelining ?? false,
+    dnsLookup: (address, callback) => callback(null, address),
+    redisOptions: {
+      ...perNode,
+      ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+      ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  });
 }
 
 /** A URL for the logs, without its password. */

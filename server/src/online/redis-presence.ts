@@ -7,11 +7,12 @@ import type { RedisBus } from './redis-bus.js';
  * Presence on the Redis bus. Per game, one hash holds each instance's attendance (field
  * `i:<instance>`) and when each viewer was last connected (`seen:<viewer>`); every change is
  * also published on the game's channel, so instances following the game hear it at once.
- * Each instance keeps a key `ttt:instance:<id>` alive with a TTL: when it expires (a crash),
+ * Each instance keeps a key `ttt:{instances}:<id>` alive with a TTL: when it expires (a crash),
  * the others drop that instance's attendance.
  */
 const presenceKey = (gameId: string) => `ttt:presence:${gameId}`;
-const instanceKey = (instanceId: string) => `ttt:instance:${instanceId}`;
+/** All instance keys in one hash slot (`{…}`), so one MGET reads them in cluster mode too. */
+const instanceKey = (instanceId: string) => `ttt:{instances}:${instanceId}`;
 /** A hash nobody touched for a day is gone, whatever instance wrote it. */
 const PRESENCE_TTL_MS = 24 * 3600 * 1000;
 
