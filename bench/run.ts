@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { initialLoad } from './client-size.js';
 import { dynamodbRequests } from './dynamodb-requests.js';
+import { busLatency, idleCost } from './live.js';
 import { moveCycle } from './load.js';
 import { moveToEvent } from './online.js';
 import { median, root, type Server, startServer } from './processes.js';
@@ -20,7 +21,18 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const smoke = process.argv.includes('--smoke');
 const settings = smoke
-  ? { rounds: 1, seconds: 1, warmup: 0.5, moves: 14, warmupMoves: 7, movesShared: 14, parallelShared: 2, coldStarts: 1 }
+  ? {
+      rounds: 1,
+      seconds: 1,
+      warmup: 0.5,
+      moves: 14,
+      warmupMoves: 7,
+      movesShared: 14,
+      parallelShared: 2,
+      coldStarts: 1,
+      idleGames: 50,
+      idleSeconds: 1,
+    }
   : {
       rounds: 5,
       seconds: 10,
@@ -30,6 +42,8 @@ const settings = smoke
       movesShared: 320,
       parallelShared: 20,
       coldStarts: 5,
+      idleGames: 1000,
+      idleSeconds: 30,
     };
 
 const SERVER = 'server/dist/main.js';
@@ -184,6 +198,24 @@ async function twoInstanceLatency() {
   }
 }
 
+/** 8: move sent to instance A → event on a stream from instance B, on DynamoDB and the Redis bus. */
+async function twoInstanceBusLatency() {
+  log(
+    `move → event, two instances on dynalite and Redis, ${settings.movesShared} moves in ${settings.parallelShared} games`,
+  );
+  return busLatency({ moves: settings.movesShared, parallel: settings.parallelShared });
+}
+
+/** 9: what an instance costs with games watched and nothing happening, polling vs the bus. */
+async function idle() {
+  const options = { games: settings.idleGames, seconds: settings.idleSeconds };
+  log(`idle cost: ${options.games} watched games, no moves, ${options.seconds} s, polling`);
+  const polling = await idleCost('polling', options);
+  log(`idle cost: ${options.games} watched games, no moves, ${options.seconds} s, on the bus`);
+  const bus = await idleCost('bus', options);
+  return { polling, bus };
+}
+
 /** 6: spawn of the production server to its first 200 from /healthz. */
 async function coldStart() {
   const times: number[] = [];
@@ -195,7 +227,8 @@ async function coldStart() {
 
 interface Budgets {
   moveCycleRatio: { min: number };
-  moveToEventP95Ms: { oneInstance: number; twoInstances: number };
+  moveToEventP95Ms: { oneInstance: number; twoInstances: number; twoInstancesBus: number };
+  idleReadsPerSecondOnBus: { max: number };
   bytesPerMoveEvent: { max: number };
   dynamodbRequestsPerMove: { max: number };
   initialPageBytes: { max: number };
@@ -209,6 +242,8 @@ async function main() {
   const cycle = await moveCycleBench();
   const local = await oneInstanceLatency();
   const shared = await twoInstanceLatency();
+  const sharedBus = await twoInstanceBusLatency();
+  const quiet = await idle();
   log('DynamoDB requests per operation');
   const requests = await dynamodbRequests();
   const client = initialLoad();
@@ -233,6 +268,18 @@ async function main() {
       Math.round(shared.p95Ms),
       `≤ ${budgets.moveToEventP95Ms.twoInstances}`,
       shared.p95Ms <= budgets.moveToEventP95Ms.twoInstances,
+    ],
+    [
+      'move → event p95, two instances on the bus (ms)',
+      round1(sharedBus.p95Ms),
+      `≤ ${budgets.moveToEventP95Ms.twoInstancesBus}`,
+      sharedBus.p95Ms <= budgets.moveToEventP95Ms.twoInstancesBus,
+    ],
+    [
+      `idle DynamoDB reads/s, ${settings.idleGames} watched games, bus`,
+      quiet.bus.readsPerSecond,
+      `≤ ${budgets.idleReadsPerSecondOnBus.max}`,
+      quiet.bus.readsPerSecond <= budgets.idleReadsPerSecondOnBus.max,
     ],
     [
       'bytes per pushed move (max)',
@@ -268,7 +315,8 @@ async function main() {
     machine: { cpus: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
     seconds: Math.round((Date.now() - started) / 1000),
     moveCycle: cycle,
-    moveToEvent: { oneInstance: local, twoInstances: shared },
+    moveToEvent: { oneInstance: local, twoInstances: shared, twoInstancesBus: sharedBus },
+    idleCost: quiet,
     dynamodbRequests: requests,
     initialLoad: client,
     coldStart: cold,
@@ -293,6 +341,12 @@ async function main() {
     `move → event: one instance p50/p95/p99 ${round1(local.p50Ms)}/${round1(local.p95Ms)}/${round1(local.p99Ms)} ms over ${local.moves} moves; ` +
       `two instances ${Math.round(shared.p50Ms)}/${Math.round(shared.p95Ms)}/${Math.round(shared.p99Ms)} ms over ${shared.moves} moves; ` +
       `move events ${round1(local.eventBytes.mean)} bytes on average`,
+  );
+  console.log(
+    `two instances on the bus: ${round1(sharedBus.p50Ms)}/${round1(sharedBus.p95Ms)}/${round1(sharedBus.p99Ms)} ms over ${sharedBus.moves} moves; ` +
+      `idle, ${settings.idleGames} watched games: polling ${quiet.polling.readsPerSecond} reads/s ` +
+      `(${quiet.polling.requestsPerSecond} requests/s), ${quiet.polling.cpuPercent} % CPU; ` +
+      `bus ${quiet.bus.readsPerSecond} reads/s (${quiet.bus.requestsPerSecond} requests/s), ${quiet.bus.cpuPercent} % CPU`,
   );
   console.log(
     `DynamoDB requests: ${Object.entries(requests)
