@@ -14,6 +14,10 @@ if [ -n "$TOOL" ]; then
   echo "== container engine: $TOOL (first run installs podman and builds the base image, a few minutes)"
   env_lines=$(bash "$TOOL" env Dockerfile)
   eval "$env_lines"
+  # A container cannot get more open files than this machine's hard limit (20,000 on some CI
+  # machines, below production's 65,536): ask for what the machine allows.
+  hard=$(ulimit -Hn)
+  if [ "$hard" != unlimited ] && [ "$hard" -lt 65536 ]; then export NOFILE=${NOFILE:-$hard}; fi
   cleanup_tool() { bash "$TOOL" cleanup || true; }
 elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
   echo "== container engine: docker"
