@@ -167,6 +167,9 @@ open_files=$(awk '/^Max open files/ { print $4 }' <<<"$limits")
 check "the server's open-files limit is $NOFILE (soft $open_files)" [ "$open_files" = "$NOFILE" ]
 arenas=$("$ENGINE" exec "$NAME" sh -c 'tr "\0" "\n" </proc/1/environ' 2>/dev/null | grep '^MALLOC_ARENA_MAX=' || true)
 check "the server runs with MALLOC_ARENA_MAX=2 ($arenas)" [ "$arenas" = MALLOC_ARENA_MAX=2 ]
+"$ENGINE" logs "$NAME" >"$WORK/logs" 2>&1 || true
+check "the server found that limit at start-up and caps live streams below it" \
+  grep -qE '"openFilesLimit":'"$NOFILE"',"maxStreams":[0-9]+' "$WORK/logs"
 
 # ---- graceful stop -----------------------------------------------------------------------------------
 started=$(now_ms)

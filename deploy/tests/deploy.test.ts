@@ -924,6 +924,7 @@ describe('container scripts', () => {
     expect(script).toMatch(/ run --detach [^\n]*\\\n\s+--ulimit "nofile=\$NOFILE:\$NOFILE" "\$IMAGE"/);
     expect(script).toMatch(/check "the server's open-files limit is \$NOFILE/);
     expect(script).toMatch(/check "the server runs with MALLOC_ARENA_MAX=2/);
+    expect(script).toMatch(/"openFilesLimit":'"\$NOFILE"',"maxStreams":/);
   });
 
   it.each([

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
         createTables: true,
         placeholderCredentials: false,
       },
+      maxStreams: undefined,
     });
     expect(config.clientDir).toMatch(/client[/\\]dist$/);
   });
@@ -57,6 +58,7 @@ describe('loadConfig', () => {
       DYNAMODB_TABLE: 'TicTacToe.Games',
       DYNAMODB_CREATE_TABLES: 'false',
       LIVE_POLL_MS: '250',
+      MAX_STREAMS: '5000',
     });
     expect(config).toEqual({
       port: 8080,
@@ -75,6 +77,7 @@ describe('loadConfig', () => {
         placeholderCredentials: true,
       },
       livePollMs: 250,
+      maxStreams: 5000,
     });
   });
 
@@ -86,6 +89,8 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, /PORT: must be a whole number \(got "eighty"\)/],
     [{ PORT: '70000' }, /PORT: must be 65535 or less/],
     [{ LIVE_POLL_MS: '10' }, /LIVE_POLL_MS: must be 100 or more/],
+    [{ MAX_STREAMS: '0' }, /MAX_STREAMS: must be 1 or more/],
+    [{ MAX_STREAMS: 'lots' }, /MAX_STREAMS: must be a whole number of streams \(got "lots"\)/],
     [{ PORT: '0' }, /PORT: must be 1 or more/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: .*"loud"/],
     [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],

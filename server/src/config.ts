@@ -12,18 +12,19 @@ const booleanFlag = (fallback: boolean) =>
     z.transform((value) => value === 'true' || value === '1' || value === 'yes'),
   );
 
-/** A whole number within bounds, from its decimal text, with a default. */
-const wholeNumber = (min: number, max: number, fallback: number, unit = '') =>
-  z._default(
+/** A whole number within bounds, from its decimal text. */
+const wholeNumberText = (min: number, max: number, unit = '') =>
+  z.pipe(
+    z.string().check(z.regex(/^\d+$/, `must be a whole number${unit}`)),
     z.pipe(
-      z.string().check(z.regex(/^\d+$/, `must be a whole number${unit}`)),
-      z.pipe(
-        z.transform((value: string) => Number(value)),
-        z.int().check(z.gte(min, `must be ${min} or more`), z.lte(max, `must be ${max} or less`)),
-      ),
+      z.transform((value: string) => Number(value)),
+      z.int().check(z.gte(min, `must be ${min} or more`), z.lte(max, `must be ${max} or less`)),
     ),
-    fallback,
   );
+
+/** The same, with a default. */
+const wholeNumber = (min: number, max: number, fallback: number, unit = '') =>
+  z._default(wholeNumberText(min, max, unit), fallback);
 
 const EnvSchema = z.object({
   PORT: wholeNumber(1, 65535, 5000),
@@ -54,6 +55,7 @@ const EnvSchema = z.object({
   ),
   DYNAMODB_CREATE_TABLES: booleanFlag(true),
   LIVE_POLL_MS: wholeNumber(100, 60_000, 1000, ' of milliseconds'),
+  MAX_STREAMS: z.optional(wholeNumberText(1, 10_000_000, ' of streams')),
 });
 
 export interface StorageConfig {
@@ -89,6 +91,11 @@ export interface Config {
    * a change made through another instance reaches them.
    */
   livePollMs: number;
+  /**
+   * Live streams this instance keeps open at once; unset means a cap computed from the
+   * process's open-files limit at start-up (see open-files.ts).
+   */
+  maxStreams: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -213,5 +220,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         !AWS_CREDENTIAL_VARIABLES.some((name) => fromEnv[name] !== undefined),
     },
     livePollMs: e.LIVE_POLL_MS,
+    maxStreams: e.MAX_STREAMS,
   };
 }

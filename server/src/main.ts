@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { type ChangeFeed, LocalChangeFeed, PollingChangeFeed } from './online/change-feed.js';
+import { connectionCaps, readOpenFilesLimit } from './open-files.js';
 import { createStore } from './storage/index.js';
 import type { Store } from './storage/types.js';
 
@@ -34,7 +35,30 @@ async function main() {
       ? new LocalChangeFeed()
       : new PollingChangeFeed(store, { intervalMs: config.livePollMs, logger: log });
 
-  const app = await buildApp({ config, store, feed, logger: log });
+  // Streams and connections stay below the descriptors this process may open.
+  const openFiles = readOpenFilesLimit();
+  const caps = connectionCaps(openFiles.limit);
+  const limits = { ...caps, maxStreams: config.maxStreams ?? caps.maxStreams };
+  log.info(
+    { openFilesLimit: openFiles.limit, maxStreams: limits.maxStreams, maxConnections: limits.maxConnections },
+    openFiles.source === 'proc'
+      ? 'connection limits'
+      : `connection limits: the open-files limit could not be read; assuming ${openFiles.limit}`,
+  );
+  if (limits.maxStreams > caps.maxStreams) {
+    log.warn(
+      `MAX_STREAMS=${limits.maxStreams} is above ${caps.maxStreams}, what an open-files limit of ${openFiles.limit} leaves room for: requests may be dropped when streams use up the descriptors`,
+    );
+  }
+
+  const app = await buildApp({ config, store, feed, logger: log, limits });
+  // Beyond maxConnections Node drops new connections; say so, without a line per connection.
+  let dropped = 0;
+  app.server.on('drop', () => {
+    if (dropped++ % 1000 === 0) {
+      app.log.warn({ dropped, maxConnections: limits.maxConnections }, 'connections dropped: too many open at once');
+    }
+  });
 
   let closing = false;
   const stop = async (signal: NodeJS.Signals) => {
