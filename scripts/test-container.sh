@@ -10,7 +10,8 @@
 #
 # Settings: IMAGE (tictactoe:test), MAX_IMAGE_MB (250, megabytes of 1,000,000 bytes), NOFILE
 # (65536, the open-files limit given to the container as in docker-compose.yml and the ECS task
-# definition; lower it only where the engine cannot grant that much).
+# definition; lower it only where the engine cannot grant that much), RUN_OPTIONS (more options
+# for `run`, split on spaces).
 # Needs curl and node on the host. Exit status 0 only if every check passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ ENGINE=${CONTAINER_ENGINE:-docker}
 IMAGE=${IMAGE:-tictactoe:test}
 MAX_IMAGE_MB=${MAX_IMAGE_MB:-250}
 NOFILE=${NOFILE:-65536}
+read -r -a run_options <<<"${RUN_OPTIONS:-}"
 NAME=tictactoe-test-$$
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/test-container.XXXXXX")
 SECRET=test-only-session-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
@@ -79,7 +81,7 @@ check "image declares a HEALTHCHECK on /healthz" grep -q '/healthz' <<<"$healthc
 # ---- run ---------------------------------------------------------------------------------------
 echo "== starting $NAME"
 if ! "$ENGINE" run --detach --name "$NAME" --publish 127.0.0.1::5000 --env "SESSION_SECRET=$SECRET" \
-  --ulimit "nofile=$NOFILE:$NOFILE" "$IMAGE" >/dev/null 2>"$WORK/stderr"; then
+  --ulimit "nofile=$NOFILE:$NOFILE" ${run_options[@]+"${run_options[@]}"} "$IMAGE" >/dev/null 2>"$WORK/stderr"; then
   quiet_errors
   fail "container starts"
   exit 1
