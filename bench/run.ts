@@ -13,6 +13,7 @@ import { initialLoad } from './client-size.js';
 import { dynamodbRequests } from './dynamodb-requests.js';
 import { busLatency, idleCost } from './live.js';
 import { moveCycle } from './load.js';
+import { manyStreams } from './many-streams.js';
 import { moveToEvent } from './online.js';
 import { median, root, type Server, startServer } from './processes.js';
 
@@ -216,6 +217,33 @@ async function idle() {
   return { polling, bus };
 }
 
+/** 6: cold start as a ratio to the bare reference started the same way, in interleaved runs. */
+async function coldStartRatio() {
+  const ours: number[] = [];
+  const reference: number[] = [];
+  for (let i = 0; i < settings.coldStarts; i++) {
+    reference.push(await withServer(REFERENCE, { LOG_LEVEL: 'warn' }, async (server) => server.startMs));
+    ours.push(await withServer(SERVER, { LOG_LEVEL: 'warn' }, async (server) => server.startMs));
+  }
+  return {
+    ratio: Math.round((median(ours) / median(reference)) * 100) / 100,
+    ours: { medianMs: round1(median(ours)), runs: ours.map(round1) },
+    reference: { medianMs: round1(median(reference)), runs: reference.map(round1) },
+  };
+}
+
+/**
+ * 8: 10,000 live games (20,000 streams) on one instance, memory store, at 1,000 moves/s. A
+ * machine whose open-files limit is lower runs to it: the server refuses streams over its cap.
+ */
+async function manyStreamsBench() {
+  const options = smoke
+    ? // A few hundred streams, and a cap below them so the refusal is exercised too.
+      { games: 150, movesPerSecond: 100, seconds: 2, warmupSeconds: 0.5, env: { MAX_STREAMS: '250' } }
+    : { games: 10_000, movesPerSecond: 1000, seconds: 30, warmupSeconds: 3 };
+  return manyStreams(SERVER, { ...options, streamsPerClient: 8000, reconnectEvery: 50 }, log);
+}
+
 /** 6: spawn of the production server to its first 200 from /healthz. */
 async function coldStart() {
   const times: number[] = [];
@@ -233,7 +261,9 @@ interface Budgets {
   dynamodbRequestsPerMove: { max: number };
   initialPageBytes: { max: number };
   coldStartMs: { max: number };
+  coldStartRatio: { max: number };
   rssIdleMB: { max: number };
+  manyStreams: { moveToEventP95Ms: number; movesRefusedOrReset: number; streamsFailed: number };
 }
 
 async function main() {
@@ -249,6 +279,9 @@ async function main() {
   const client = initialLoad();
   log('cold starts');
   const cold = await coldStart();
+  log('cold starts against the reference');
+  const coldRatio = await coldStartRatio();
+  const many = await manyStreamsBench();
 
   const checks = [
     [
@@ -307,6 +340,30 @@ async function main() {
       cold.medianMs <= budgets.coldStartMs.max,
     ],
     ['RSS idle (MB)', cycle.rssMB.idle, `≤ ${budgets.rssIdleMB.max}`, cycle.rssMB.idle <= budgets.rssIdleMB.max],
+    [
+      'cold start, ratio to bare Fastify',
+      coldRatio.ratio,
+      `≤ ${budgets.coldStartRatio.max}`,
+      coldRatio.ratio <= budgets.coldStartRatio.max,
+    ],
+    [
+      `${many.streams.open} streams: move → event p95 (ms)`,
+      many.moveToEventMs.p95,
+      `≤ ${budgets.manyStreams.moveToEventP95Ms}`,
+      many.moveToEventMs.p95 <= budgets.manyStreams.moveToEventP95Ms,
+    ],
+    [
+      `${many.streams.open} streams: moves refused or reset`,
+      many.moves.refused + many.moves.reset,
+      `≤ ${budgets.manyStreams.movesRefusedOrReset}`,
+      many.moves.refused + many.moves.reset <= budgets.manyStreams.movesRefusedOrReset,
+    ],
+    [
+      `${many.streams.open} streams: streams failed or dropped (not 503)`,
+      many.streams.failed + many.streams.droppedDuringPlay,
+      `≤ ${budgets.manyStreams.streamsFailed}`,
+      many.streams.failed + many.streams.droppedDuringPlay <= budgets.manyStreams.streamsFailed,
+    ],
   ] as const;
 
   const results = {
@@ -319,7 +376,8 @@ async function main() {
     idleCost: quiet,
     dynamodbRequests: requests,
     initialLoad: client,
-    coldStart: cold,
+    coldStart: { ...cold, ratioToReference: coldRatio },
+    manyStreams: many,
     budgets: Object.fromEntries(checks.map(([name, value, budget, ok]) => [name, { value, budget, ok }])),
   };
 
@@ -356,6 +414,21 @@ async function main() {
   console.log(
     `initial page: ${client.gzipBytes} B gzip (zlib -9: ${client.zlibBytes}, brotli: ${client.brotliBytes}, raw: ${client.rawBytes}); ` +
       `RSS ${cycle.rssMB.idle} MB idle, ${cycle.rssMB.afterLoad} MB after load; cold starts ${cold.runs.join(', ')} ms`,
+  );
+
+  console.log(
+    `cold start: ${coldRatio.ours.medianMs} ms against the reference's ${coldRatio.reference.medianMs} ms (ratio ${coldRatio.ratio})`,
+  );
+  const limited = many.streams.open < many.streams.attempted;
+  console.log(
+    `${many.games} games, ${many.streams.attempted} streams: ${many.streams.open} open, ${many.streams.refused} refused (503), ` +
+      `${many.streams.failed} failed${limited ? ` (the server's stream cap is ${many.server.maxStreams}, under its open-files limit of ${many.server.openFilesLimit})` : ''}; ` +
+      `${many.moves.perSecond} moves/s in ${many.liveGames} games, move → event p50/p95/p99 ` +
+      `${many.moveToEventMs.p50}/${many.moveToEventMs.p95}/${many.moveToEventMs.p99} ms, ${many.moves.refused} refused, ` +
+      `${many.moves.reset} reset, ${many.moves.missingEvents} events missing; RSS ${many.rssMB.beforeStreams} → ` +
+      `${many.rssMB.withStreams} MB (${many.rssKBPerStream} KB per stream), ${many.rssMB.afterMoves} MB after the moves; ` +
+      `server CPU ${many.serverCpu.percentOfOneCore} % of a core (${many.serverCpu.microsecondsPerMove} µs per move); ` +
+      `load generator ${many.loadGenerator.processes} processes, ${many.loadGenerator.cpuPercentOfOneCore} % of a core`,
   );
 
   const out = smoke ? join(root, 'test-results/bench-smoke.json') : join(root, 'bench/results.json');

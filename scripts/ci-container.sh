@@ -14,6 +14,13 @@ if [ -n "$TOOL" ]; then
   echo "== container engine: $TOOL (first run installs podman and builds the base image, a few minutes)"
   env_lines=$(bash "$TOOL" env Dockerfile)
   eval "$env_lines"
+  # A container cannot get more open files than this machine's hard limit (20,000 on some CI
+  # machines, below production's 65,536): ask for what the machine allows.
+  hard=$(ulimit -Hn)
+  if [ "$hard" != unlimited ] && [ "$hard" -lt 65536 ]; then export NOFILE=${NOFILE:-$hard}; fi
+  # Given one --ulimit, podman forgets the others the tool's configuration sets, and its own
+  # default process limit is more than runc may set here: repeat the tool's.
+  export RUN_OPTIONS=${RUN_OPTIONS:-"--ulimit nproc=32768:32768"}
   cleanup_tool() { bash "$TOOL" cleanup || true; }
 elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
   echo "== container engine: docker"

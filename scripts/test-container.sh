@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Builds the production image and checks it the way production runs it: serves the game and
 # the client, keeps each browser's game in its cookie, runs as a non-root user, passes its own
-# HEALTHCHECK, stops cleanly on SIGTERM within 10 s, and fits the size budget.
+# HEALTHCHECK, stops cleanly on SIGTERM within 10 s, and fits the size budget. It runs the image
+# with the open-files limit production gives it, and checks the server sees that limit and
+# MALLOC_ARENA_MAX.
 #
 #   scripts/test-container.sh                          # with docker
 #   CONTAINER_ENGINE=podman scripts/test-container.sh  # or any docker-compatible engine
 #
-# Settings: IMAGE (tictactoe:test), MAX_IMAGE_MB (250, megabytes of 1,000,000 bytes).
+# Settings: IMAGE (tictactoe:test), MAX_IMAGE_MB (250, megabytes of 1,000,000 bytes), NOFILE
+# (65536, the open-files limit given to the container as in docker-compose.yml and the ECS task
+# definition; lower it only where the engine cannot grant that much), RUN_OPTIONS (more options
+# for `run`, split on spaces).
 # Needs curl and node on the host. Exit status 0 only if every check passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +19,8 @@ cd "$(dirname "$0")/.."
 ENGINE=${CONTAINER_ENGINE:-docker}
 IMAGE=${IMAGE:-tictactoe:test}
 MAX_IMAGE_MB=${MAX_IMAGE_MB:-250}
+NOFILE=${NOFILE:-65536}
+read -r -a run_options <<<"${RUN_OPTIONS:-}"
 NAME=tictactoe-test-$$
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/test-container.XXXXXX")
 SECRET=test-only-session-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
@@ -74,7 +81,7 @@ check "image declares a HEALTHCHECK on /healthz" grep -q '/healthz' <<<"$healthc
 # ---- run ---------------------------------------------------------------------------------------
 echo "== starting $NAME"
 if ! "$ENGINE" run --detach --name "$NAME" --publish 127.0.0.1::5000 --env "SESSION_SECRET=$SECRET" \
-  "$IMAGE" >/dev/null 2>"$WORK/stderr"; then
+  --ulimit "nofile=$NOFILE:$NOFILE" ${run_options[@]+"${run_options[@]}"} "$IMAGE" >/dev/null 2>"$WORK/stderr"; then
   quiet_errors
   fail "container starts"
   exit 1
@@ -154,6 +161,17 @@ else
     process.stdout.write(argv.map((word) => `${word}\0`).join(""));' "$healthcheck")
   check "HEALTHCHECK passes ($ENGINE exec of the declared check)" eval '"$ENGINE" exec "$NAME" "${hc[@]}"'
 fi
+
+# ---- limits the server runs with ---------------------------------------------------------------------
+# PID 1 is the server itself (exec-form CMD): its own limits and environment.
+limits=$("$ENGINE" exec "$NAME" cat /proc/1/limits 2>/dev/null || true)
+open_files=$(awk '/^Max open files/ { print $4 }' <<<"$limits")
+check "the server's open-files limit is $NOFILE (soft $open_files)" [ "$open_files" = "$NOFILE" ]
+arenas=$("$ENGINE" exec "$NAME" sh -c 'tr "\0" "\n" </proc/1/environ' 2>/dev/null | grep '^MALLOC_ARENA_MAX=' || true)
+check "the server runs with MALLOC_ARENA_MAX=2 ($arenas)" [ "$arenas" = MALLOC_ARENA_MAX=2 ]
+"$ENGINE" logs "$NAME" >"$WORK/logs" 2>&1 || true
+check "the server found that limit at start-up and caps live streams below it" \
+  grep -qE '"openFilesLimit":'"$NOFILE"',"maxStreams":[0-9]+' "$WORK/logs"
 
 # ---- graceful stop -----------------------------------------------------------------------------------
 started=$(now_ms)

@@ -63,6 +63,7 @@ interface ContainerDefinition {
   secrets?: NameValue[];
   logConfiguration: { logDriver: string; options: Record<string, string> };
   healthCheck: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+  ulimits?: { name: string; softLimit: number; hardLimit: number }[];
   stopTimeout: number;
 }
 interface TaskDefinition {
@@ -130,6 +131,13 @@ describe('deploy/ecs-task-definition.json', () => {
     expect(command.join(' ')).toContain("'/healthz'");
     expect(command.join(' ')).not.toMatch(/curl|wget/);
     expect(timing).toEqual({ interval: 15, timeout: 5, retries: 3, startPeriod: 10 });
+  });
+
+  it('raises the open-files limit to 65,536, soft and hard (one descriptor per live stream)', () => {
+    const nofile = container.ulimits?.filter((limit) => limit.name === 'nofile') ?? [];
+    expect(nofile).toHaveLength(1);
+    expect(nofile[0]?.softLimit).toBeGreaterThanOrEqual(65_536);
+    expect(nofile[0]?.hardLimit).toBe(nofile[0]?.softLimit);
   });
 
   it('logs to CloudWatch with the awslogs driver', () => {
@@ -645,6 +653,7 @@ interface ComposeService {
   depends_on?: string[] | Record<string, unknown>;
   profiles?: string[];
   volumes?: string[];
+  ulimits?: Record<string, number | { soft: number; hard: number }>;
 }
 
 function environmentOf(service: ComposeService): Record<string, string> {
@@ -690,6 +699,17 @@ describe('docker-compose.yml', () => {
     const command = Array.isArray(dynamo.command) ? dynamo.command.join(' ') : (dynamo.command ?? '');
     expect(command).toBe('-jar DynamoDBLocal.jar -inMemory -sharedDb');
     expect(dynamo.profiles).toBeUndefined();
+  });
+
+  it('raises the open-files limit of every app service to 65,536, soft and hard', () => {
+    const apps = Object.entries(services).filter(([, candidate]) => candidate.image === app.image);
+    expect(apps.map(([name]) => name).sort()).toEqual(['app', 'app-a', 'app-b']);
+    for (const [name, candidate] of apps) {
+      const nofile = candidate.ulimits?.nofile;
+      const limits = typeof nofile === 'number' ? { soft: nofile, hard: nofile } : nofile;
+      expect(limits?.soft, name).toBeGreaterThanOrEqual(65_536);
+      expect(limits?.hard, name).toBe(limits?.soft);
+    }
   });
 
   it('wires the app to DynamoDB Local', () => {
@@ -871,6 +891,8 @@ describe('Dockerfile', () => {
     expect(environment).toMatch(/\bPORT=5000\b/);
     expect(environment).toMatch(/\bHOST=0\.0\.0\.0\b/);
     expect(environment).toMatch(/\bNODE_ENV=production\b/);
+    // Two malloc arenas: the first 100 sign-ins grew RSS by 65 MB with glibc's default, 16-34 MB with 2.
+    expect(environment).toMatch(/\bMALLOC_ARENA_MAX=2\b/);
     const healthcheck = finalArgs('HEALTHCHECK');
     expect(healthcheck).toHaveLength(1);
     expect(healthcheck[0]).toMatch(/CMD \["node", "-e", ".*\/healthz/);
@@ -910,6 +932,23 @@ describe('container scripts', () => {
     expect(script).toMatch(/trap cleanup EXIT/);
     expect(script).toMatch(/healthcheck run/);
     expect(script).toMatch(/stop --time 10/);
+  });
+
+  it('test-container.sh runs the image with the open-files limit production uses and checks what the server sees', () => {
+    const script = read('scripts/test-container.sh');
+    expect(script).toMatch(/^NOFILE=\$\{NOFILE:-65536\}$/m);
+    expect(script).toMatch(/ run --detach [^\n]*\\\n\s+--ulimit "nofile=\$NOFILE:\$NOFILE" [^\n]*"\$IMAGE"/);
+    expect(script).toMatch(/check "the server's open-files limit is \$NOFILE/);
+    expect(script).toMatch(/check "the server runs with MALLOC_ARENA_MAX=2/);
+    expect(script).toMatch(/"openFilesLimit":'"\$NOFILE"',"maxStreams":/);
+  });
+
+  it.each([
+    ['README.md', /^docker run [^\n]*--ulimit nofile=65536:65536 [^\n]*tictactoe/m],
+    ['docs/deploy-aws.md', /^docker run [^\n]*--ulimit nofile=65536:65536 [^\n]*tictactoe$/m],
+    ['Dockerfile', /^#\s+docker run [^\n]*--ulimit nofile=65536:65536 [^\n]*tictactoe$/m],
+  ])('%s shows docker run with the open-files limit', (file, line) => {
+    expect(read(file)).toMatch(line);
   });
 
   it('ci-container.sh finds the engine tool beside the repository (or on this machine) and cleans up after it', () => {

@@ -138,7 +138,15 @@ test.describe('online play', () => {
     await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
     const id = await bob.gameId();
 
-    await alice.page.route('**/events**', (route) => route.fulfill({ status: 503, body: 'no streams here' }));
+    // What a server over its stream cap answers (plugins/live.ts): the page must poll instead.
+    await alice.page.route('**/events**', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json; charset=utf-8',
+        headers: { 'retry-after': '30', connection: 'close' },
+        body: JSON.stringify({ error: 'Too many live connections', code: 'live/too-many-streams' }),
+      }),
+    );
     await alice.page.goto(`/games/${id}`);
     await expect(alice.connection).toHaveAttribute('data-connection', 'polling');
     await bob.play(4, 'X');

@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClientDir, testApp } from './test-support/app.js';
+import { OnlinePlayer, uniqueName } from './test-support/online.js';
 
 let app: FastifyInstance;
 let clientDir: string;
@@ -61,6 +63,135 @@ describe('the built client', () => {
     expect(response.json()).toMatchObject({ code: 'client/not-built' });
     expect((await bare.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     await bare.close();
+  });
+});
+
+/** helmet's headers, which pages and their files carry and JSON answers do not. */
+const PAGE_ONLY = [
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
+
+function expectApiHeaders(response: LightMyRequestResponse, what: string) {
+  expect(response.headers['content-type'], what).toMatch(/^application\/json/);
+  expect(response.headers['x-content-type-options'], what).toBe('nosniff');
+  expect(response.headers['cache-control'], what).toBe('no-store');
+  expect(response.headers['content-security-policy'], what).toBe("default-src 'none'; frame-ancestors 'none'");
+  for (const name of PAGE_ONLY) expect(response.headers[name], `${what}: ${name}`).toBeUndefined();
+}
+
+function expectPageHeaders(response: LightMyRequestResponse, what: string) {
+  expect(String(response.headers['content-security-policy']), what).toContain("default-src 'self'");
+  expect(response.headers['x-content-type-options'], what).toBe('nosniff');
+  for (const name of PAGE_ONLY) expect(response.headers[name], `${what}: ${name}`).toBeDefined();
+}
+
+describe('security headers by kind of answer', () => {
+  it('JSON answers carry what a JSON API needs and nothing of the page', async () => {
+    const answers = [
+      await app.inject({ method: 'POST', url: '/move', payload: { index: 4 } }),
+      await app.inject({ method: 'GET', url: '/state' }),
+      await app.inject({ method: 'GET', url: '/healthz' }),
+      await app.inject({ method: 'GET', url: '/api/session' }),
+      await app.inject({ method: 'GET', url: '/api/openapi.json' }),
+    ];
+    for (const response of answers) {
+      expect(response.statusCode, response.body).toBe(200);
+      expectApiHeaders(response, `${response.raw.req.method} ${response.raw.req.url}`);
+    }
+  });
+
+  it('error answers are JSON answers too, wherever they come from', async () => {
+    const errors = [
+      [400, await app.inject({ method: 'POST', url: '/move', payload: { index: 9 } })],
+      [401, await app.inject({ method: 'GET', url: '/api/lobby' })],
+      [403, await app.inject({ method: 'POST', url: '/move', payload: { index: 0 }, headers: { origin: 'null' } })],
+      [404, await app.inject({ method: 'GET', url: '/api/nothing' })],
+      [404, await app.inject({ method: 'POST', url: '/nothing' })],
+      [
+        415,
+        await app.inject({
+          method: 'POST',
+          url: '/api/session',
+          payload: 'index=1',
+          headers: { 'content-type': 'text/plain' },
+        }),
+      ],
+    ] as const;
+    for (const [status, response] of errors) {
+      expect(response.statusCode, response.body).toBe(status);
+      expectApiHeaders(response, `${status} ${response.raw.req.url}`);
+    }
+  });
+
+  it('pages carry helmet’s full set and are revalidated, not barred from caches', async () => {
+    for (const url of ['/', '/online', '/games/abc']) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.headers['content-type'], url).toMatch(/^text\/html/);
+      expectPageHeaders(response, url);
+      expect(response.headers['cache-control'], url).toBe('no-cache');
+    }
+  });
+
+  it('static files carry helmet’s full set and keep their long cache', async () => {
+    const response = await app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
+    expect(response.statusCode).toBe(200);
+    expectPageHeaders(response, 'script');
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('live streams are not sniffed or cached either; a stream refused before it starts is JSON', async () => {
+    const listening = await testApp();
+    await listening.listen({ port: 0, host: '127.0.0.1' });
+    const address = listening.server.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    const events = (id: string) => `http://127.0.0.1:${address.port}/api/games/${id}/events`;
+
+    const game = await (await OnlinePlayer.signIn(listening, uniqueName('host'))).inviteByLink();
+    const controller = new AbortController();
+    const stream = await fetch(events(game.id), { signal: controller.signal });
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(stream.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(stream.headers.get('cache-control')).toMatch(/^no-cache/);
+    await stream.body?.cancel();
+    controller.abort();
+
+    const missing = await fetch(events('A'.repeat(22)));
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(missing.headers.get('cache-control')).toBe('no-store');
+    await listening.close();
+  });
+
+  it('keeps a /move answer small: at most 600 bytes of headers on the wire', async () => {
+    const listening = await testApp();
+    await listening.listen({ port: 0, host: '127.0.0.1' });
+    const address = listening.server.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    const body = JSON.stringify({ index: 4 });
+    const socket = connect(address.port, '127.0.0.1');
+    socket.end(
+      `POST /move HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+    const answer = Buffer.concat(chunks).toString('latin1');
+    const headerBytes = answer.indexOf('\r\n\r\n') + 4;
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer).toMatch(/\r\nset-cookie: ttt_session=/i);
+    expect(answer.slice(headerBytes)).toBe(
+      '{"board":["","","","","X","","","",""],"current_player":"O","winner":null,"game_over":false}',
+    );
+    // It was 924 bytes of headers around a 92-byte game, most of them the page's.
+    expect(headerBytes).toBeLessThanOrEqual(600);
+    await listening.close();
   });
 });
 

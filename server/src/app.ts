@@ -15,6 +15,7 @@ import { registerErrorHandler } from './errors.js';
 import { Accounts } from './online/accounts.js';
 import { Games } from './online/games.js';
 import { type Live, localLive } from './online/live.js';
+import type { ConnectionCaps } from './open-files.js';
 import client from './plugins/client.js';
 import live from './plugins/live.js';
 import security from './plugins/security.js';
@@ -45,6 +46,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** Heartbeat of live streams (ms). */
   heartbeatMs?: number;
+  /** Caps on live streams and connections, below the open-files limit; none unless given. */
+  limits?: ConnectionCaps;
 }
 
 function isLogger(value: unknown): value is FastifyBaseLogger {
@@ -131,7 +134,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(security);
   await app.register(session, { secret: config.sessionSecret, previousSecret: config.sessionSecretPrevious });
-  await app.register(live, options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {});
+  await app.register(live, {
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...(options.limits ? { maxStreams: options.limits.maxStreams } : {}),
+  });
+  if (options.limits) app.server.maxConnections = options.limits.maxConnections;
 
   const games = new Games(store, liveUpdates.feed, now, app.log);
   await app.register(healthRoutes);

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
         createTables: true,
         placeholderCredentials: false,
       },
+      maxStreams: undefined,
     });
     expect(config.clientDir).toMatch(/client[/\\]dist$/);
   });
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'rediss://user:pass@cache.example.internal:6379',
       PRESENCE_GRACE_MS: '500',
       REDIS_CLUSTER: 'true',
+      MAX_STREAMS: '5000',
     });
     expect(config).toEqual({
       port: 8080,
@@ -81,6 +83,7 @@ describe('loadConfig', () => {
       redisUrl: 'rediss://user:pass@cache.example.internal:6379',
       presenceGraceMs: 500,
       redisCluster: true,
+      maxStreams: 5000,
     });
   });
 
@@ -92,6 +95,8 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, /PORT: must be a whole number \(got "eighty"\)/],
     [{ PORT: '70000' }, /PORT: must be 65535 or less/],
     [{ LIVE_POLL_MS: '10' }, /LIVE_POLL_MS: must be 100 or more/],
+    [{ MAX_STREAMS: '0' }, /MAX_STREAMS: must be 1 or more/],
+    [{ MAX_STREAMS: 'lots' }, /MAX_STREAMS: must be a whole number of streams \(got "lots"\)/],
     [{ PORT: '0' }, /PORT: must be 1 or more/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: .*"loud"/],
     [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],

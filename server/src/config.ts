@@ -12,18 +12,19 @@ const booleanFlag = (fallback: boolean) =>
     z.transform((value) => value === 'true' || value === '1' || value === 'yes'),
   );
 
-/** A whole number within bounds, from its decimal text, with a default. */
-const wholeNumber = (min: number, max: number, fallback: number, unit = '') =>
-  z._default(
+/** A whole number within bounds, from its decimal text. */
+const wholeNumberText = (min: number, max: number, unit = '') =>
+  z.pipe(
+    z.string().check(z.regex(/^\d+$/, `must be a whole number${unit}`)),
     z.pipe(
-      z.string().check(z.regex(/^\d+$/, `must be a whole number${unit}`)),
-      z.pipe(
-        z.transform((value: string) => Number(value)),
-        z.int().check(z.gte(min, `must be ${min} or more`), z.lte(max, `must be ${max} or less`)),
-      ),
+      z.transform((value: string) => Number(value)),
+      z.int().check(z.gte(min, `must be ${min} or more`), z.lte(max, `must be ${max} or less`)),
     ),
-    fallback,
   );
+
+/** The same, with a default. */
+const wholeNumber = (min: number, max: number, fallback: number, unit = '') =>
+  z._default(wholeNumberText(min, max, unit), fallback);
 
 const EnvSchema = z.object({
   PORT: wholeNumber(1, 65535, 5000),
@@ -66,6 +67,7 @@ const EnvSchema = z.object({
         ),
       ),
   ),
+  MAX_STREAMS: z.optional(wholeNumberText(1, 10_000_000, ' of streams')),
 });
 
 export interface StorageConfig {
@@ -107,6 +109,11 @@ export interface Config {
   redisCluster: boolean;
   /** How long after a viewer's last stream on a game closes they count as gone (a reload is not leaving). */
   presenceGraceMs: number;
+  /**
+   * Live streams this instance keeps open at once; unset means a cap computed from the
+   * process's open-files limit at start-up (see open-files.ts).
+   */
+  maxStreams: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -234,5 +241,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl: e.REDIS_URL,
     redisCluster: e.REDIS_CLUSTER,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
+    maxStreams: e.MAX_STREAMS,
   };
 }

@@ -49,7 +49,12 @@ export class TooManyRequestsError extends AppError {
   }
 }
 export class UnavailableError extends AppError {
-  constructor(code: string, message: string) {
+  constructor(
+    code: string,
+    message: string,
+    /** When to try again, sent as Retry-After. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(503, code, message);
   }
 }
@@ -101,7 +106,12 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (error instanceof AppError) {
       status = error.status;
       body = { error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) };
-      if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
+      if (
+        (error instanceof TooManyRequestsError || error instanceof UnavailableError) &&
+        error.retryAfterSeconds !== undefined
+      ) {
+        reply.header('retry-after', String(error.retryAfterSeconds));
+      }
     } else if (error.validation) {
       status = 400;
       const where = error.validationContext ?? 'body';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectionCaps, readOpenFilesLimit } from './open-files.js';
 import { type Dynalite, dynaliteClient, freshTableName, startDynalite } from './test-support/dynalite.js';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -89,6 +90,50 @@ describe('the server process', () => {
     server.child.kill('SIGINT');
     const [code] = await server.exited;
     expect(code).toBe(0);
+  });
+});
+
+describe('the server process’s connection limits', () => {
+  const jsonLines = (output: string) =>
+    output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('logs the open-files limit it runs with and the caps below it, once', async () => {
+    const port = await freePort();
+    const server = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: 'x'.repeat(40) });
+    await waitForHealth(port);
+    // A Node child of this Node process has the same limit (Node raises its soft limit to the hard one).
+    const own = readOpenFilesLimit();
+    const logged = jsonLines(server.output()).filter((line) => String(line.msg).startsWith('connection limits'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 30, openFilesLimit: own.limit, ...connectionCaps(own.limit) });
+    server.child.kill('SIGTERM');
+    expect((await server.exited)[0]).toBe(0);
+  });
+
+  it('takes MAX_STREAMS, and warns when it is above what the limit leaves room for', async () => {
+    const own = readOpenFilesLimit();
+    const port = await freePort();
+    const above = connectionCaps(own.limit).maxStreams + 1;
+    const server = start({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SESSION_SECRET: 'x'.repeat(40),
+      MAX_STREAMS: String(above),
+    });
+    await waitForHealth(port);
+    const lines = jsonLines(server.output());
+    expect(lines.find((line) => String(line.msg).startsWith('connection limits'))).toMatchObject({
+      maxStreams: above,
+      maxConnections: connectionCaps(own.limit).maxConnections,
+    });
+    expect(
+      lines.some((line) => line.level === 40 && String(line.msg).startsWith(`MAX_STREAMS=${above} is above`)),
+    ).toBe(true);
+    server.child.kill('SIGTERM');
+    expect((await server.exited)[0]).toBe(0);
   });
 });
 

@@ -8,9 +8,10 @@ import {
   LocalGameSchema,
   SessionSchema,
 } from '@ttt/shared';
-import { describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { describe, expect, it, vi } from 'vitest';
 import type * as z from 'zod/mini';
-import { serializerCompiler } from './serializer.js';
+import { compileSerializer, createSerializerCompiler, serializerCompiler } from './serializer.js';
 
 const serialize = (schema: z.ZodMiniType) =>
   serializerCompiler({ schema, method: 'GET', url: '/', httpStatus: '200' }) as (data: unknown) => string;
@@ -102,5 +103,24 @@ describe('the response serializer', () => {
   it('escapes names so they stay text', () => {
     const text = serialize(SessionSchema)({ player: { id: 'x', name: '</script><b>"hi"' } });
     expect(JSON.parse(text).player.name).toBe('</script><b>"hi"');
+  });
+});
+
+describe('compiling serializers', () => {
+  it('compiles a schema shared by many routes and statuses once', async () => {
+    const compile = vi.fn(compileSerializer);
+    const app = Fastify();
+    app.setSerializerCompiler(createSerializerCompiler(compile));
+    for (const path of ['/a', '/b', '/c', '/d', '/e', '/f', '/g', '/h']) {
+      app.get(
+        path,
+        { schema: { response: { 200: GameViewSchema, 400: ErrorBodySchema, 409: ErrorBodySchema } } },
+        () => game,
+      );
+    }
+    await app.ready();
+    expect(compile.mock.calls.map(([schema]) => schema)).toEqual([GameViewSchema, ErrorBodySchema]);
+    expect(JSON.parse((await app.inject('/h')).body)).toEqual(game);
+    await app.close();
   });
 });

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { UnavailableError } from '../errors.js';
 
 /** A Server-Sent Events connection. `send` is a no-op once the client has gone. */
 export interface EventStream {
@@ -13,6 +14,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Turns the request into an event stream; the route must not reply itself afterwards. */
     openEventStream(request: FastifyRequest, reply: FastifyReply): EventStream;
+    /** Live streams open now (and stream requests being prepared), against the cap. */
+    readonly liveStreams: { readonly open: number; readonly max: number };
   }
 }
 
@@ -21,7 +24,15 @@ export interface LiveOptions {
   heartbeatMs?: number;
   /** How soon a disconnected client should try again. */
   retryMs?: number;
+  /** Streams open at once (see open-files.ts); one more is refused with 503. Unlimited if unset. */
+  maxStreams?: number;
+  /** Retry-After of that refusal: the client polls meanwhile. */
+  retryAfterSeconds?: number;
 }
+
+/** Routes that open event streams: GET …/events. Their slot is taken before the handler runs. */
+const isStreamRoute = (method: string | string[], url: string) =>
+  (Array.isArray(method) ? method.includes('GET') : method === 'GET') && /\/events$/.test(url);
 
 /**
  * Server-Sent Events: one-way, plain HTTP, reconnects and `Last-Event-ID` built into every
@@ -31,9 +42,51 @@ export interface LiveOptions {
 async function livePlugin(app: FastifyInstance, options: LiveOptions) {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const retryMs = options.retryMs ?? 2_000;
+  const maxStreams = options.maxStreams ?? Number.POSITIVE_INFINITY;
+  const retryAfterSeconds = options.retryAfterSeconds ?? 30;
   const open = new Set<() => void>();
 
+  // A slot is held from the request's start until its connection's response closes: a stream
+  // for its whole life, a request that fails before streaming (unknown game, signed out) only
+  // until its error is sent. So a refusal hijacks nothing and leaves no listener behind.
+  let slots = 0;
+  const holding = new WeakSet<FastifyRequest>();
+  const takeSlot = (request: FastifyRequest, reply: FastifyReply) => {
+    if (slots >= maxStreams) {
+      // Free the descriptor at once; the browser's EventSource gives up and the page polls.
+      reply.header('connection', 'close');
+      throw new UnavailableError(
+        'live/too-many-streams',
+        'Too many live connections on this server; updates will come by polling',
+        retryAfterSeconds,
+      );
+    }
+    slots++;
+    holding.add(request);
+    reply.raw.once('close', () => {
+      slots--;
+    });
+  };
+  const slotHook: onRequestHookHandler = (request, reply, done) => {
+    try {
+      takeSlot(request, reply);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
+  app.addHook('onRoute', (route) => {
+    if (!isStreamRoute(route.method, route.url)) return;
+    const hooks = route.onRequest;
+    route.onRequest = hooks === undefined ? [slotHook] : [...(Array.isArray(hooks) ? hooks : [hooks]), slotHook];
+  });
+  app.decorate('liveStreams', {
+    getter: () => ({ open: slots, max: maxStreams }),
+  });
+
   app.decorate('openEventStream', (request: FastifyRequest, reply: FastifyReply): EventStream => {
+    // A route not named …/events takes its slot here (and is refused here when full).
+    if (!holding.has(request)) takeSlot(request, reply);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {

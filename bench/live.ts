@@ -1,0 +1,169 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { DynamoStore } from '../server/src/storage/dynamodb.js';
+import { RequestCounter } from '../server/src/storage/request-counter.js';
+import type { GameRecord } from '../server/src/storage/types.js';
+import { dynaliteClient } from '../server/src/test-support/dynalite.js';
+import { EventReader } from '../server/src/test-support/events.js';
+import { TestRedis } from '../server/src/test-support/redis.js';
+import { newBoard } from '../shared/src/index.js';
+import { type LatencyResult, moveToEvent } from './online.js';
+import { root, type Server, startServer } from './processes.js';
+
+const SERVER = 'server/dist/main.js';
+const TABLE = 'BenchGames';
+
+/** An in-memory DynamoDB in a child process, counting the requests it answers by operation. */
+export async function countingDynalite() {
+  const child = fork(join(root, 'bench/dynalite-process.mjs'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const [first] = (await once(child, 'message')) as [{ type: string; port: number }];
+  const ask = async (): Promise<Record<string, number>> => {
+    child.send('counts');
+    for (;;) {
+      const [message] = (await once(child, 'message')) as [{ type: string; counts: Record<string, number> }];
+      if (message.type === 'counts') return message.counts;
+    }
+  };
+  return {
+    endpoint: `http://127.0.0.1:${first.port}`,
+    counts: ask,
+    reset: () => child.send('reset'),
+    close: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+const READS = ['GetItem', 'BatchGetItem', 'Query', 'Scan'];
+
+function serverEnv(endpoint: string, redisUrl: string | undefined) {
+  return {
+    STORAGE: 'dynamodb',
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_TABLE: TABLE,
+    LOG_LEVEL: 'warn',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  };
+}
+
+async function withServers<T>(count: number, env: Record<string, string>, run: (servers: Server[]) => Promise<T>) {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) servers.push(await startServer(SERVER, env));
+    return await run(servers);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
+/** Move sent to instance A → event on a stream from instance B, both on DynamoDB and the bus. */
+export async function busLatency(options: { moves: number; parallel: number }): Promise<LatencyResult> {
+  const database = await countingDynalite();
+  const redis = await TestRedis.start();
+  try {
+    return await withServers(2, serverEnv(database.endpoint, redis.url), ([a, b]) => {
+      if (!a || !b) throw new Error('no servers');
+      return moveToEvent({ moveBase: a.base, streamBase: b.base, ...options, warmupMoves: 14 });
+    });
+  } finally {
+    await redis.stop();
+    await database.close();
+  }
+}
+
+export interface IdleCost {
+  mode: 'polling' | 'bus';
+  games: number;
+  seconds: number;
+  /** DynamoDB reads per second (GetItem, BatchGetItem, Query), and all requests per second. */
+  readsPerSecond: number;
+  requestsPerSecond: number;
+  byOperation: Record<string, number>;
+  /** The instance's CPU over the window, in % of one core. */
+  cpuPercent: number;
+}
+
+function playingGame(index: number): GameRecord {
+  const at = new Date(Date.UTC(2026, 10, 30, 10, 0, index % 60)).toISOString();
+  const id = `idle${String(index).padStart(18, '0')}`;
+  return {
+    id,
+    version: 2,
+    status: 'playing',
+    invite: 'name',
+    inviteToken: null,
+    hostId: `host${index}`,
+    hostName: `host${index}`,
+    opponentId: `guest${index}`,
+    opponentName: `guest${index}`,
+    hostMark: 'O',
+    board: [...newBoard()],
+    moves: [],
+    result: null,
+    createdAt: at,
+    updatedAt: at,
+    finishedAt: null,
+    rematchOf: null,
+    rematchId: null,
+  };
+}
+
+/**
+ * What an instance costs while nothing happens: `games` games each watched on a stream from
+ * it, no moves, for `seconds`. Counts the DynamoDB requests it makes and the CPU it uses.
+ */
+export async function idleCost(
+  mode: 'polling' | 'bus',
+  options: { games: number; seconds: number },
+): Promise<IdleCost> {
+  const database = await countingDynalite();
+  const redis = mode === 'bus' ? await TestRedis.start() : null;
+  const streams: EventReader[] = [];
+  try {
+    return await withServers(1, serverEnv(database.endpoint, redis?.url), async ([server]) => {
+      if (!server) throw new Error('no server');
+      const store = new DynamoStore(dynaliteClient(database.endpoint), TABLE, { counter: new RequestCounter() });
+      const games = Array.from({ length: options.games }, (_, index) => playingGame(index));
+      for (let start = 0; start < games.length; start += 50) {
+        await Promise.all(games.slice(start, start + 50).map((game) => store.createGame(game)));
+      }
+      await store.close();
+      for (let start = 0; start < games.length; start += 100) {
+        const opened = await Promise.all(
+          games.slice(start, start + 100).map((game) => EventReader.open(`${server.base}/api/games/${game.id}/events`)),
+        );
+        streams.push(...opened);
+      }
+      await Promise.all(streams.map((stream) => stream.next((event) => event.event === 'presence', 60_000)));
+      // Let the opening settle (presence writes, first polls), then measure quiet time only.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      database.reset();
+      await database.counts(); // the reset is done once it answers
+      const cpu = server.cpuSeconds();
+      const started = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000));
+      const seconds = (performance.now() - started) / 1000;
+      const cpuSeconds = server.cpuSeconds() - cpu;
+      const byOperation = await database.counts();
+      const reads = READS.reduce((sum, name) => sum + (byOperation[name] ?? 0), 0);
+      const requests = Object.values(byOperation).reduce((sum, n) => sum + n, 0);
+      return {
+        mode,
+        games: options.games,
+        seconds: Math.round(seconds * 10) / 10,
+        readsPerSecond: Math.round((reads / seconds) * 100) / 100,
+        requestsPerSecond: Math.round((requests / seconds) * 100) / 100,
+        byOperation,
+        cpuPercent: Math.round((cpuSeconds / seconds) * 1000) / 10,
+      };
+    });
+  } finally {
+    await Promise.all(streams.map((stream) => stream.close()));
+    await redis?.stop();
+    await database.close();
+  }
+}
