@@ -10,6 +10,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { initialLoad } from './client-size.js';
+import { cpuPerMoveByStore } from './cpu-per-move.js';
 import { dynamodbRequests } from './dynamodb-requests.js';
 import { moveCycle } from './load.js';
 import { moveToEvent } from './online.js';
@@ -31,6 +32,10 @@ const settings = smoke
       parallelShared: 20,
       coldStarts: 5,
     };
+/** CPU per move by store: a fixed rate well below saturation, the same for both stores. */
+const cpuSettings = smoke
+  ? { movesPerSecond: 100, pairs: 10, warmupSeconds: 1, seconds: 2, rounds: 1 }
+  : { movesPerSecond: 100, pairs: 10, warmupSeconds: 3, seconds: 10, rounds: 3 };
 
 const SERVER = 'server/dist/main.js';
 const REFERENCE = 'bench/reference-server.mjs';
@@ -193,6 +198,11 @@ async function coldStart() {
   return { medianMs: round1(median(times)), runs: times.map(round1) };
 }
 
+/** 8: the server's CPU per move on DynamoDB (dynalite) against the memory store, same online load. */
+function dynamodbCpuPerMove() {
+  return cpuPerMoveByStore(cpuSettings, log);
+}
+
 interface Budgets {
   moveCycleRatio: { min: number };
   moveToEventP95Ms: { oneInstance: number; twoInstances: number };
@@ -201,6 +211,7 @@ interface Budgets {
   initialPageBytes: { max: number };
   coldStartMs: { max: number };
   rssIdleMB: { max: number };
+  dynamodbCpuPerMoveRatio: { max: number };
 }
 
 async function main() {
@@ -211,6 +222,7 @@ async function main() {
   const shared = await twoInstanceLatency();
   log('DynamoDB requests per operation');
   const requests = await dynamodbRequests();
+  const cpuPerMove = await dynamodbCpuPerMove();
   const client = initialLoad();
   log('cold starts');
   const cold = await coldStart();
@@ -260,6 +272,12 @@ async function main() {
       cold.medianMs <= budgets.coldStartMs.max,
     ],
     ['RSS idle (MB)', cycle.rssMB.idle, `≤ ${budgets.rssIdleMB.max}`, cycle.rssMB.idle <= budgets.rssIdleMB.max],
+    [
+      'CPU per move, DynamoDB ÷ memory',
+      cpuPerMove.ratio,
+      `≤ ${budgets.dynamodbCpuPerMoveRatio.max}`,
+      cpuPerMove.ratio <= budgets.dynamodbCpuPerMoveRatio.max,
+    ],
   ] as const;
 
   const results = {
@@ -272,6 +290,7 @@ async function main() {
     dynamodbRequests: requests,
     initialLoad: client,
     coldStart: cold,
+    cpuPerMove,
     budgets: Object.fromEntries(checks.map(([name, value, budget, ok]) => [name, { value, budget, ok }])),
   };
 
@@ -302,6 +321,12 @@ async function main() {
   console.log(
     `initial page: ${client.gzipBytes} B gzip (zlib -9: ${client.zlibBytes}, brotli: ${client.brotliBytes}, raw: ${client.rawBytes}); ` +
       `RSS ${cycle.rssMB.idle} MB idle, ${cycle.rssMB.afterLoad} MB after load; cold starts ${cold.runs.join(', ')} ms`,
+  );
+
+  console.log(
+    `CPU per move at ${cpuPerMove.movesPerSecond} moves/s: memory ${cpuPerMove.memory.cpuMsPerMove} ms, ` +
+      `DynamoDB ${cpuPerMove.dynamodb.cpuMsPerMove} ms (dynalite at ${Math.round(cpuPerMove.dynamodb.databaseCpuShare * 100)} % of a core); ` +
+      `ratios by round ${cpuPerMove.ratios.join(', ')}`,
   );
 
   const out = smoke ? join(root, 'test-results/bench-smoke.json') : join(root, 'bench/results.json');
