@@ -9,7 +9,10 @@ export interface CpuPerMoveSettings {
   movesPerSecond: number;
   /** Pairs of players, each playing one game at a time. */
   pairs: number;
-  warmupSeconds: number;
+  /** Moves played as fast as the server answers before measuring, so V8 has compiled the hot code. */
+  warmupMoves: number;
+  /** Seconds at the fixed rate before the window opens. */
+  settleSeconds: number;
   seconds: number;
 }
 
@@ -20,26 +23,22 @@ export interface StoreCpu {
   /** Every API request answered in the window: moves, invitations, rematches, accepts. */
   requests: number;
   movesPerSecond: number;
-  /** Share of one core the server used in the window. */
-  cpuShare: number;
 }
 
 const SERVER = 'server/dist/main.js';
 const PASSWORD = 'benchmark password';
 
 /**
- * Online play over real HTTP at a fixed rate: `pairs` pairs of players, each playing whole
- * games of seven moves; the first game by invitation, every later one as a rematch of the
- * last (accepted by the other player). Sign-ins (scrypt) happen before the warm-up, so the
- * window holds only invitations, rematches, accepts and moves. Reported: the server's CPU
- * time in the window, from /proc, divided by the moves made in it.
+ * Online play over real HTTP: `pairs` pairs of players, each playing whole games of seven
+ * moves; the first game by invitation, every later one as a rematch of the last (accepted by
+ * the other player). Sign-ins (scrypt) come first, then `warmupMoves` moves as fast as the
+ * server answers, then moves at the fixed rate until `stop()`. Between `open()` and `close()`
+ * it counts moves and requests, and the server's CPU time from /proc.
+ *
+ * The warm-up matters: at 100 moves/s V8 is still compiling the AWS SDK's code a minute in,
+ * which alone doubles the CPU per move; a few thousand unpaced moves get past it in seconds.
  */
-export async function measureCpuPerMove(
-  server: Server,
-  settings: CpuPerMoveSettings,
-  /** Called when the measured window opens and closes, e.g. to read another process's CPU time. */
-  window: { open?: () => void; close?: () => void } = {},
-): Promise<StoreCpu> {
+export async function onlineLoad(server: Server, settings: CpuPerMoveSettings) {
   const pairs = await Promise.all(
     Array.from({ length: settings.pairs }, async (_, i) => {
       const host = new Player(server.base, `cpuhost${i}`);
@@ -50,10 +49,17 @@ export async function measureCpuPerMove(
     }),
   );
 
+  let phase: 'warmup' | 'paced' | 'stop' = 'warmup';
+  // A function, so TypeScript does not narrow `phase` across the awaits that change it.
+  const stopped = () => phase === 'stop';
   let measuring = false;
-  let stop = false;
+  let warmupMoves = 0;
   let moves = 0;
   let requests = 0;
+  let warmedUp: () => void = () => {};
+  const warm = new Promise<void>((resolve) => {
+    warmedUp = resolve;
+  });
   const counted = async (player: Player, method: string, path: string, body?: unknown) => {
     const answer = await player.call(method, path, body);
     if (measuring) requests++;
@@ -62,10 +68,10 @@ export async function measureCpuPerMove(
 
   const intervalMs = (1000 * settings.pairs) / settings.movesPerSecond;
   const play = async ({ host, guest }: { host: Player; guest: Player }, offsetMs: number) => {
-    let due = performance.now() + offsetMs;
+    let due: number | null = null;
     let finished: string | null = null;
     let asker = host;
-    while (!stop) {
+    while (!stopped()) {
       // A new game: an invitation the first time, then a rematch, asked for by each player in turn.
       const other = asker === host ? guest : host;
       const invitation = finished
@@ -78,45 +84,67 @@ export async function measureCpuPerMove(
       const opponentSide = hostSide === host ? guest : host;
       const [x, o] = game.hostMark === 'X' ? [hostSide, opponentSide] : [opponentSide, hostSide];
       for (let i = 0; i < WINNING_GAME.length; i++) {
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        due = Math.max(due + intervalMs, performance.now() - intervalMs);
-        if (stop) return;
+        if (phase === 'paced') {
+          due ??= performance.now() + offsetMs;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          due = Math.max(due + intervalMs, performance.now() - intervalMs);
+        }
+        if (stopped()) return;
         const mover = i % 2 === 0 ? x : o;
         game = await counted(mover, 'POST', `/api/games/${game.id}/moves`, {
           cell: WINNING_GAME[i],
           version: game.version,
         });
         if (measuring) moves++;
+        if (phase === 'warmup' && ++warmupMoves >= settings.warmupMoves) {
+          phase = 'paced';
+          warmedUp();
+        }
       }
       finished = String(game.id);
       asker = other;
     }
   };
 
-  const games = pairs.map((pair, i) => play(pair, (i * intervalMs) / settings.pairs));
-  const failed = Promise.all(games);
-  const sleep = (seconds: number) =>
-    Promise.race([failed, new Promise((resolve) => setTimeout(resolve, seconds * 1000))]);
-  await sleep(settings.warmupSeconds);
-  measuring = true;
-  window.open?.();
-  const cpuStart = server.cpuSeconds();
-  const started = performance.now();
-  await sleep(settings.seconds);
-  const cpuSeconds = server.cpuSeconds() - cpuStart;
-  const seconds = (performance.now() - started) / 1000;
-  window.close?.();
-  measuring = false;
-  stop = true;
-  await failed;
+  const games = Promise.all(pairs.map((pair, i) => play(pair, (i * intervalMs) / settings.pairs)));
+  // Awaited through warmedUp or failed; this only keeps an unawaited failure from crashing.
+  games.catch(() => {});
+  let window = { cpu: 0, at: 0 };
   return {
-    cpuMsPerMove: (cpuSeconds * 1000) / moves,
-    moves,
-    requests,
-    movesPerSecond: moves / seconds,
-    cpuShare: cpuSeconds / seconds,
+    /** Resolves once the warm-up is over; rejects as soon as any request fails. */
+    warmedUp: Promise.race([games, warm]).then(() => {}),
+    /** Rejects as soon as any request fails. */
+    failed: games.then(() => {}),
+    open: () => {
+      measuring = true;
+      window = { cpu: server.cpuSeconds(), at: performance.now() };
+    },
+    close: (): StoreCpu => {
+      const cpuSeconds = server.cpuSeconds() - window.cpu;
+      const seconds = (performance.now() - window.at) / 1000;
+      measuring = false;
+      return { cpuMsPerMove: (cpuSeconds * 1000) / moves, moves, requests, movesPerSecond: moves / seconds };
+    },
+    stop: async () => {
+      phase = 'stop';
+      await games;
+    },
   };
+}
+
+/** The load on one server: warm-up, settle, one window. */
+export async function measureCpuPerMove(server: Server, settings: CpuPerMoveSettings): Promise<StoreCpu> {
+  const load = await onlineLoad(server, settings);
+  await load.warmedUp;
+  const sleep = (seconds: number) =>
+    Promise.race([load.failed, new Promise((resolve) => setTimeout(resolve, seconds * 1000))]);
+  await sleep(settings.settleSeconds);
+  load.open();
+  await sleep(settings.seconds);
+  const result = load.close();
+  await load.stop();
+  return result;
 }
 
 /** dynalite in a child process of its own, so neither its CPU nor the load generator's is the server's. */
@@ -149,43 +177,48 @@ export const dynamodbEnv = (endpoint: string) => ({
 interface Round {
   memory: StoreCpu;
   dynamodb: StoreCpu;
-  /** Share of one core dynalite used while the DynamoDB server was measured. */
+  /** Share of one core dynalite used in the window. */
   databaseCpuShare: number;
 }
 
+/**
+ * One round: a server on the memory store and one on dynalite, fresh processes, under the same
+ * load at the same time, measured over the same window, so a busy neighbour on a shared machine
+ * weighs on both alike.
+ */
 async function round(settings: CpuPerMoveSettings): Promise<Round> {
-  const memoryServer = await startServer(SERVER);
-  let memory: StoreCpu;
-  try {
-    memory = await measureCpuPerMove(memoryServer, settings);
-  } finally {
-    await memoryServer.stop();
-  }
   const database = await startDatabase();
+  const servers: Server[] = [];
   try {
-    const dynamoServer = await startServer(SERVER, dynamodbEnv(database.endpoint));
-    try {
-      const databaseCpu = { start: 0, end: 0 };
-      const dynamodb = await measureCpuPerMove(dynamoServer, settings, {
-        open: () => {
-          databaseCpu.start = database.cpuSeconds();
-        },
-        close: () => {
-          databaseCpu.end = database.cpuSeconds();
-        },
-      });
-      return { memory, dynamodb, databaseCpuShare: (databaseCpu.end - databaseCpu.start) / settings.seconds };
-    } finally {
-      await dynamoServer.stop();
-    }
+    servers.push(await startServer(SERVER), await startServer(SERVER, dynamodbEnv(database.endpoint)));
+    const [memory, dynamodb] = await Promise.all(servers.map((server) => onlineLoad(server, settings)));
+    if (!memory || !dynamodb) throw new Error('no load');
+    const failed = Promise.all([memory.failed, dynamodb.failed]);
+    failed.catch(() => {});
+    const sleep = (seconds: number) =>
+      Promise.race([failed, new Promise((resolve) => setTimeout(resolve, seconds * 1000))]);
+    await Promise.all([memory.warmedUp, dynamodb.warmedUp]);
+    await sleep(settings.settleSeconds);
+    const databaseCpu = database.cpuSeconds();
+    memory.open();
+    dynamodb.open();
+    await sleep(settings.seconds);
+    const result = {
+      memory: memory.close(),
+      dynamodb: dynamodb.close(),
+      databaseCpuShare: (database.cpuSeconds() - databaseCpu) / settings.seconds,
+    };
+    await Promise.all([memory.stop(), dynamodb.stop()]);
+    return result;
   } finally {
+    await Promise.all(servers.map((server) => server.stop()));
     await database.close();
   }
 }
 
 /**
- * The same load on the production server, on the memory store and on DynamoDB (dynalite), in
- * interleaved rounds; the medians, and the median of each round's ratio.
+ * The same online load on the production server on the memory store and on DynamoDB
+ * (dynalite): per round, the medians, and the median of the rounds' ratios.
  */
 export async function cpuPerMoveByStore(
   settings: CpuPerMoveSettings & { rounds: number },
@@ -194,8 +227,8 @@ export async function cpuPerMoveByStore(
   const rounds: Round[] = [];
   for (let i = 0; i < settings.rounds; i++) {
     log(
-      `CPU per move, round ${i + 1}/${settings.rounds}: memory, then dynalite; ` +
-        `${settings.movesPerSecond} moves/s in ${settings.pairs} games at once`,
+      `CPU per move, round ${i + 1}/${settings.rounds}: memory and dynalite side by side, ` +
+        `${settings.movesPerSecond} moves/s each in ${settings.pairs} games at once`,
     );
     rounds.push(await round(settings));
   }

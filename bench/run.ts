@@ -34,8 +34,8 @@ const settings = smoke
     };
 /** CPU per move by store: a fixed rate well below saturation, the same for both stores. */
 const cpuSettings = smoke
-  ? { movesPerSecond: 100, pairs: 10, warmupSeconds: 1, seconds: 2, rounds: 1 }
-  : { movesPerSecond: 100, pairs: 10, warmupSeconds: 3, seconds: 10, rounds: 3 };
+  ? { movesPerSecond: 100, pairs: 10, warmupMoves: 300, settleSeconds: 0.5, seconds: 2, rounds: 1 }
+  : { movesPerSecond: 100, pairs: 10, warmupMoves: 4000, settleSeconds: 2, seconds: 10, rounds: 3 };
 
 const SERVER = 'server/dist/main.js';
 const REFERENCE = 'bench/reference-server.mjs';
