@@ -35,7 +35,7 @@ const settings = smoke
 /** CPU per move by store: a fixed rate well below saturation, the same for both stores. */
 const cpuSettings = smoke
   ? { movesPerSecond: 100, pairs: 10, warmupMoves: 300, settleSeconds: 0.5, seconds: 2, rounds: 1 }
-  : { movesPerSecond: 100, pairs: 10, warmupMoves: 4000, settleSeconds: 2, seconds: 10, rounds: 3 };
+  : { movesPerSecond: 100, pairs: 10, warmupMoves: 4000, settleSeconds: 2, seconds: 10, rounds: 5 };
 
 const SERVER = 'server/dist/main.js';
 const REFERENCE = 'bench/reference-server.mjs';
