@@ -3,7 +3,7 @@ import { WINNING_GAME } from './load.js';
 import { percentile } from './processes.js';
 
 /** A browser's worth of online play over real HTTP: one cookie, JSON in and out. */
-class Player {
+export class Player {
   cookie = '';
   constructor(
     readonly base: string,

@@ -29,11 +29,22 @@ export interface Server {
 
 const TICKS_PER_SECOND = 100;
 
-/** Spawns a Node server script and waits until /healthz answers 200. */
-export async function startServer(script: string, env: Record<string, string> = {}): Promise<Server> {
+/** CPU time (user + system) process `pid` has used so far, in seconds. */
+export function cpuSecondsOf(pid: number): number {
+  // Fields 14 and 15 of /proc/PID/stat (after the command name in parentheses).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Spawns a Node server script (with `nodeArgs`, e.g. `--cpu-prof`) and waits until /healthz answers 200. */
+export async function startServer(
+  script: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Server> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
@@ -69,11 +80,7 @@ export async function startServer(script: string, env: Record<string, string> = 
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return Number(match?.[1] ?? 0) / 1024;
     },
-    cpuSeconds: () => {
-      // Fields 14 and 15 of /proc/PID/stat (after the command name in parentheses).
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    },
+    cpuSeconds: () => cpuSecondsOf(pid),
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -10,6 +10,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { initialLoad } from './client-size.js';
+import { cpuPerMoveByStore } from './cpu-per-move.js';
 import { dynamodbRequests } from './dynamodb-requests.js';
 import { busLatency, idleCost } from './live.js';
 import { moveCycle } from './load.js';
@@ -46,6 +47,10 @@ const settings = smoke
       idleGames: 1000,
       idleSeconds: 30,
     };
+/** CPU per move by store: a fixed rate well below saturation, the same for both stores. */
+const cpuSettings = smoke
+  ? { movesPerSecond: 100, pairs: 10, warmupMoves: 300, settleSeconds: 0.5, seconds: 2, rounds: 1 }
+  : { movesPerSecond: 100, pairs: 10, warmupMoves: 4000, settleSeconds: 2, seconds: 10, rounds: 5 };
 
 const SERVER = 'server/dist/main.js';
 const REFERENCE = 'bench/reference-server.mjs';
@@ -253,6 +258,11 @@ async function coldStart() {
   return { medianMs: round1(median(times)), runs: times.map(round1) };
 }
 
+/** 8: the server's CPU per move on DynamoDB (dynalite) against the memory store, same online load. */
+function dynamodbCpuPerMove() {
+  return cpuPerMoveByStore(cpuSettings, log);
+}
+
 interface Budgets {
   moveCycleRatio: { min: number };
   moveToEventP95Ms: { oneInstance: number; twoInstances: number; twoInstancesBus: number };
@@ -264,6 +274,7 @@ interface Budgets {
   coldStartRatio: { max: number };
   rssIdleMB: { max: number };
   manyStreams: { moveToEventP95Ms: number; movesRefusedOrReset: number; streamsFailed: number };
+  dynamodbCpuPerMoveRatio: { max: number };
 }
 
 async function main() {
@@ -276,6 +287,7 @@ async function main() {
   const quiet = await idle();
   log('DynamoDB requests per operation');
   const requests = await dynamodbRequests();
+  const cpuPerMove = await dynamodbCpuPerMove();
   const client = initialLoad();
   log('cold starts');
   const cold = await coldStart();
@@ -363,6 +375,10 @@ async function main() {
       many.streams.failed + many.streams.droppedDuringPlay,
       `≤ ${budgets.manyStreams.streamsFailed}`,
       many.streams.failed + many.streams.droppedDuringPlay <= budgets.manyStreams.streamsFailed,
+      'CPU per move, DynamoDB ÷ memory',
+      cpuPerMove.ratio,
+      `≤ ${budgets.dynamodbCpuPerMoveRatio.max}`,
+      cpuPerMove.ratio <= budgets.dynamodbCpuPerMoveRatio.max,
     ],
   ] as const;
 
@@ -378,6 +394,7 @@ async function main() {
     initialLoad: client,
     coldStart: { ...cold, ratioToReference: coldRatio },
     manyStreams: many,
+    cpuPerMove,
     budgets: Object.fromEntries(checks.map(([name, value, budget, ok]) => [name, { value, budget, ok }])),
   };
 
@@ -429,6 +446,9 @@ async function main() {
       `${many.rssMB.withStreams} MB (${many.rssKBPerStream} KB per stream), ${many.rssMB.afterMoves} MB after the moves; ` +
       `server CPU ${many.serverCpu.percentOfOneCore} % of a core (${many.serverCpu.microsecondsPerMove} µs per move); ` +
       `load generator ${many.loadGenerator.processes} processes, ${many.loadGenerator.cpuPercentOfOneCore} % of a core`,
+    `CPU per move at ${cpuPerMove.movesPerSecond} moves/s: memory ${cpuPerMove.memory.cpuMsPerMove} ms, ` +
+      `DynamoDB ${cpuPerMove.dynamodb.cpuMsPerMove} ms (dynalite at ${Math.round(cpuPerMove.dynamodb.databaseCpuShare * 100)} % of a core); ` +
+      `ratios by round ${cpuPerMove.ratios.join(', ')}`,
   );
 
   const out = smoke ? join(root, 'test-results/bench-smoke.json') : join(root, 'bench/results.json');

@@ -8,7 +8,7 @@ import {
   type Player,
   type WinLossRecord,
 } from '@ttt/shared';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { AlreadyExistsError, StaleGameError } from '../storage/errors.js';
 import { turnPlayerId } from '../storage/keys.js';
 import type { GameRecord, GameSummaryRecord, Page, Store } from '../storage/types.js';
@@ -130,7 +130,15 @@ export class Games {
   }
 
   async accept(player: Player, id: string, token: string | undefined): Promise<GameRecord> {
-    const game = await this.get(id);
+    // What decides an acceptance never changes while the invitation is pending.
+    return this.fromRecent(
+      id,
+      (game) => game.status === 'pending',
+      (game) => this.acceptFrom(game, player, token),
+    );
+  }
+
+  private async acceptFrom(game: GameRecord, player: Player, token: string | undefined): Promise<GameRecord> {
     if (game.invite === 'name') {
       if (player.id !== game.opponentId) {
         throw new ForbiddenError('game/not-invitee', 'Only the invited player can accept this invitation');
@@ -220,7 +228,16 @@ export class Games {
 
   /** A new invitation to the same opponent, marks swapped; one per finished game. */
   async rematch(player: Player, id: string): Promise<GameRecord> {
-    const game = await this.get(id);
+    // A finished game stays finished; a rematch made elsewhere meanwhile fails the create's
+    // condition (its id follows from the game's), and the refusal is decided on a fresh read.
+    return this.fromRecent(
+      id,
+      (game) => game.status === 'finished',
+      (game) => this.rematchFrom(game, player),
+    );
+  }
+
+  private async rematchFrom(game: GameRecord, player: Player): Promise<GameRecord> {
     const mark = markOf(game, player.id);
     if (!mark || !game.opponentId || !game.opponentName) {
       throw new ForbiddenError('game/not-a-player', 'Only the players can ask for a rematch');
@@ -265,6 +282,28 @@ export class Games {
       cursor = page.cursor ?? undefined;
     } while (cursor);
     return record;
+  }
+
+  /**
+   * Decides on the copy of the game this instance last read or wrote, saving a read, when
+   * `usable` says that copy can only be current or stale in a way the write's condition
+   * catches. Any refusal (a 4xx: a stale copy, or a rule) is decided again on a fresh read, so
+   * every answer is the one reading first would give. `decide` must not refuse after writing.
+   */
+  private async fromRecent(
+    id: string,
+    usable: (game: GameRecord) => boolean,
+    decide: (game: GameRecord) => Promise<GameRecord>,
+  ): Promise<GameRecord> {
+    const recent = this.recent.get(id);
+    if (recent && usable(recent)) {
+      try {
+        return await decide(recent);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+      }
+    }
+    return decide(await this.get(id));
   }
 
   private expectPending(game: GameRecord) {

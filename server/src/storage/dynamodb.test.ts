@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
+import { Writable } from 'node:stream';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { Browser, testConfig } from '../test-support/app.js';
@@ -302,6 +304,37 @@ describe('DynamoStore on dynalite', () => {
   });
 
   describe('through the API', () => {
+    /** The request log line of one move, with the app logging at `level`. */
+    async function moveLogLine(level: 'info' | 'debug') {
+      const { store } = await dynaliteStore(dynalite.endpoint);
+      const lines: Record<string, unknown>[] = [];
+      const destination = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(JSON.parse(String(chunk)));
+          done();
+        },
+      });
+      const app = await buildApp({ config: testConfig(), store, logger: pino({ level }, destination) });
+      try {
+        const alice = await OnlinePlayer.signIn(app, uniqueName('alice'));
+        const bob = await OnlinePlayer.signIn(app, uniqueName('bob'));
+        const game = await startedGame(alice, bob);
+        const moved = await bob.post(`/api/games/${game.id}/moves`, { cell: 4, version: game.version });
+        expect(moved.statusCode).toBe(200);
+        return lines.find((line) => line.msg === 'request' && line.url === `/api/games/${game.id}/moves`);
+      } finally {
+        await app.close();
+      }
+    }
+
+    it('logs the DynamoDB requests behind each API request at debug level, and only then', async () => {
+      expect((await moveLogLine('debug'))?.dynamodb).toEqual({ UpdateItemCommand: 1 });
+      // At info level, labelling requests (AsyncLocalStorage) would cost every request CPU.
+      const line = await moveLogLine('info');
+      expect(line).toMatchObject({ status: 200 });
+      expect(line).not.toHaveProperty('dynamodb');
+    });
+
     it('makes a move with one DynamoDB request', async () => {
       const { store, counter } = await dynaliteStore(dynalite.endpoint);
       const app = await buildApp({ config: testConfig(), store });

@@ -19,12 +19,14 @@ export interface OperationScope {
 const NO_OPERATION = '(none)';
 
 // One scope for the whole process: a single hook labels the requests of every store and client.
+// Node enables it (a hook on every promise) only once `run` is first called.
 const scope = new AsyncLocalStorage<OperationScope>();
 
 /**
- * Counts database requests per command and per API operation. A store feeds it from an SDK
- * middleware; the app labels each API request with `run(name, next)`, and can read what that
- * request cost with `current()`.
+ * Counts database requests per command, and per API operation where one is labelled. A store
+ * feeds it from an SDK middleware. With debug logging the app labels each API request with
+ * `run(name, next)` and logs what it cost from `current()`; otherwise everything counts under
+ * `(none)`, and a caller that wants one operation's requests resets the counter around it.
  */
 export class RequestCounter {
   private byOperation = new Map<string, CommandCounts>();

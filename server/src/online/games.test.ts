@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rematchIdOf } from '../online/games.js';
+import { MemoryStore } from '../storage/memory.js';
+import { testApp } from '../test-support/app.js';
+import { OnlinePlayer, playOut, startedGame, uniqueName } from '../test-support/online.js';
+
+/** X (the invitee) wins along the top row. */
+const X_WINS = [0, 3, 1, 4, 2];
+
+describe('accepting and rematching from the game this instance last saw', () => {
+  // Two instances sharing one store, each with its own copy of the games it has seen.
+  const store = new MemoryStore();
+  let a: FastifyInstance;
+  let b: FastifyInstance;
+  const on = (app: FastifyInstance, player: OnlinePlayer) => {
+    const twin = new OnlinePlayer(app, player.name);
+    twin.cookie = player.cookie;
+    return twin;
+  };
+
+  beforeAll(async () => {
+    a = await testApp({ store });
+    b = await testApp({ store });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('reads neither the invitation nor the finished game it already holds', async () => {
+    const alice = await OnlinePlayer.signIn(a, uniqueName('alice'));
+    const bob = await OnlinePlayer.signIn(a, uniqueName('bob'));
+    const invitation = await alice.invite(bob.name);
+    const reads = vi.spyOn(store, 'getGame');
+    try {
+      const game = await bob.act(invitation.id, 'accept');
+      expect(game).toMatchObject({ status: 'playing', version: 2 });
+      let version = game.version;
+      for (const [player, cell] of X_WINS.map((cell, i) => [i % 2 === 0 ? bob : alice, cell] as const)) {
+        await player.act(game.id, 'moves', { cell, version: version++ });
+      }
+      const rematch = (await alice.post(`/api/games/${game.id}/rematch`)).json();
+      expect(rematch).toMatchObject({ id: rematchIdOf(game.id), status: 'pending' });
+      expect((await bob.act(rematch.id, 'accept')).status).toBe('playing');
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('answers what a fresh read says when another instance changed the invitation', async () => {
+    const alice = await OnlinePlayer.signIn(a, uniqueName('alice'));
+    const bob = await OnlinePlayer.signIn(a, uniqueName('bob'));
+    const declined = await alice.invite(bob.name);
+    await on(b, bob).act(declined.id, 'decline');
+    const late = await bob.post(`/api/games/${declined.id}/accept`);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('game/declined');
+
+    // A's copy of the link invitation is still pending; B has let Carol in.
+    const link = await alice.inviteByLink();
+    const carol = await OnlinePlayer.signIn(b, uniqueName('carol'));
+    await carol.act(link.id, 'accept', { token: link.inviteToken });
+    const dave = await OnlinePlayer.signIn(a, uniqueName('dave'));
+    const wrongToken = await dave.post(`/api/games/${link.id}/accept`, { token: 'A'.repeat(43) });
+    expect(wrongToken.statusCode).toBe(409);
+    expect(wrongToken.json().code).toBe('game/already-accepted');
+  });
+
+  it('refuses a second rematch made from a copy that has not heard of the first', async () => {
+    const alice = await OnlinePlayer.signIn(a, uniqueName('alice'));
+    const bob = await OnlinePlayer.signIn(a, uniqueName('bob'));
+    const game = await startedGame(alice, bob);
+    await playOut([alice, bob], game.id, X_WINS);
+    // A holds the finished game without a rematch; Bob asks for one through B.
+    const first = await on(b, bob).post(`/api/games/${game.id}/rematch`);
+    expect(first.statusCode).toBe(201);
+    const second = await alice.post(`/api/games/${game.id}/rematch`);
+    expect(second.statusCode).toBe(409);
+    expect(second.json().code).toBe('game/rematch-exists');
+    expect((await alice.game(game.id)).rematchId).toBe(first.json().id);
+  });
+});
