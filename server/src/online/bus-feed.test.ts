@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../storage/memory.js';
 import type { GameRecord, Store } from '../storage/types.js';
 import { TestRedis } from '../test-support/redis.js';
@@ -278,6 +278,38 @@ describe.each(['standalone', 'cluster'] as const)('the Redis bus feed (%s)', (mo
     await until(() => b.feed.live, 'B is back on the bus');
     await seen.next((g) => g.version === moved.version, 'the missed move shows after the reconnect');
     expect(b.calls.poll).toBe(polls + 1);
+  });
+
+  it('bumps no lobby version for an invitation the bus carried, and bumps them when it could not', async () => {
+    const db = new MemoryStore();
+    const a = await instance(db);
+    const { alice, bob } = await players(db);
+    const touched = vi.spyOn(db, 'touchLobby');
+    await a.games.create(alice, { opponent: bob.name });
+    expect(touched).not.toHaveBeenCalled();
+
+    await redis.kill();
+    await until(() => !a.feed.live, 'A notices the bus is gone');
+    await a.games.create(alice, { opponent: bob.name });
+    expect(touched.mock.calls.map(([id]) => id).sort()).toEqual([alice.id, bob.id]);
+  });
+
+  it('re-lists a lobby after a reconnect, so an invitation missed meanwhile shows', async () => {
+    const db = new MemoryStore();
+    const b = await instance(db, 3_600_000);
+    const { alice, bob } = await players(db);
+    const lobby = new Inbox<GameRecord>();
+    await b.feed.watchPlayer(bob.id, lobby.push);
+
+    await redis.kill();
+    await until(() => !b.feed.live, 'B notices the bus is gone');
+    await b.feed.catchUp(); // B's poller has taken the lobby's version as its baseline
+    // Written by an instance whose bus message B could not hear (and which bumped nothing).
+    const writer = new Games(db, new LocalChangeFeed(), () => new Date());
+    const invitation = await writer.create(alice, { opponent: bob.name });
+    expect(await db.poll([], [bob.id])).toMatchObject({ lobbies: { [bob.id]: 0 } });
+    await redis.start();
+    await lobby.next((g) => g.id === invitation.id, "the invitation reaches Bob's lobby after the reconnect");
   });
 
   it('answers at once and polls when Redis is not there at all, and says so once', async () => {

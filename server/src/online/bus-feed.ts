@@ -81,7 +81,7 @@ export class BusChangeFeed implements ChangeFeed {
   private readonly rereads = new Map<string, { wanted: number }>();
   private readonly stopWatchingBus: () => void;
   private recovering: Promise<void> | null = null;
-  private readonly sending = new Set<Promise<void>>();
+  private readonly sending = new Set<Promise<boolean>>();
   private closed = false;
 
   constructor(
@@ -102,10 +102,12 @@ export class BusChangeFeed implements ChangeFeed {
     return this.bus.up && !this.poller.started;
   }
 
-  publish(game: GameRecord, previous?: GameRecord | null): void {
-    this.local.publish(game);
+  /** True once the bus has taken the message; false when it is down (the change is kept to send later). */
+  publish(game: GameRecord, previous?: GameRecord | null): Promise<boolean> {
+    this.local.deliver(game);
     const sent = this.send(game, feedMessage(game, previous)).finally(() => this.sending.delete(sent));
     this.sending.add(sent);
+    return sent;
   }
 
   /** Resolves once every change published so far has been handed to Redis (or kept for later). */
@@ -114,7 +116,7 @@ export class BusChangeFeed implements ChangeFeed {
   }
 
   observe(game: GameRecord): void {
-    this.local.publish(game);
+    this.local.deliver(game);
   }
 
   latest(gameId: string): GameRecord | undefined {
@@ -139,19 +141,19 @@ export class BusChangeFeed implements ChangeFeed {
     };
   }
 
-  /** One round of the poller now, as after a reconnect (tests). */
+  /** What a reconnect does: one round of the poller now, every watched lobby re-listed (tests). */
   catchUp(): Promise<void> {
-    return this.poller.tick();
+    return this.poller.catchUp();
   }
 
-  private async send(game: GameRecord, message: FeedMessage) {
+  private async send(game: GameRecord, message: FeedMessage): Promise<boolean> {
     const text = JSON.stringify(message);
     const channels = [gameChannel(game.id), ...playersOf(game).map(playerChannel)];
     const sent = await Promise.all(channels.map((channel) => this.bus.publish(channel, text)));
-    if (sent.every(Boolean)) return;
+    if (sent.every(Boolean)) return true;
     // Sent again, whole, when the bus is back; a newer change of the same game replaces it.
     const kept = this.unsent.get(game.id);
-    if (kept && kept.version >= game.version) return;
+    if (kept && kept.version >= game.version) return false;
     this.unsent.delete(game.id);
     this.unsent.set(game.id, game);
     const limit = this.options.maxUnsent ?? 10_000;
@@ -159,6 +161,7 @@ export class BusChangeFeed implements ChangeFeed {
       const oldest = this.unsent.keys().next().value;
       if (oldest !== undefined) this.unsent.delete(oldest);
     }
+    return false;
   }
 
   /** Counts listeners per channel: the first subscribes, the last one out unsubscribes. */
@@ -186,7 +189,7 @@ export class BusChangeFeed implements ChangeFeed {
     const message = parseFeedMessage(text);
     if (!message) return;
     if (message.t === 'game') {
-      this.local.publish(message.game);
+      this.local.deliver(message.game);
       return;
     }
     const known = this.local.latest(message.id);
@@ -194,7 +197,7 @@ export class BusChangeFeed implements ChangeFeed {
     if (known && known.version === message.v - 1) {
       const played = afterMove(known, message.cell, message.at);
       if (played.ok) {
-        this.local.publish(played.next);
+        this.local.deliver(played.next);
         return;
       }
     }
@@ -214,7 +217,7 @@ export class BusChangeFeed implements ChangeFeed {
     void (async () => {
       for (let attempt = 0; attempt < 3; attempt++) {
         const game = await this.store.getGame(gameId);
-        if (game) this.local.publish(game);
+        if (game) this.local.deliver(game);
         if (!game || game.version >= state.wanted || this.closed) return;
       }
     })()
@@ -230,7 +233,9 @@ export class BusChangeFeed implements ChangeFeed {
       const unsent = [...this.unsent.values()];
       this.unsent.clear();
       for (const game of unsent) await this.send(game, feedMessage(game));
-      await this.poller.tick();
+      // Everything watched, read once more; lobbies re-listed whatever their version says,
+      // since a writer on the bus does not bump it.
+      await this.poller.catchUp();
       if (this.bus.up && !this.closed) await this.poller.stop();
     })()
       .catch((error: unknown) => {

@@ -13,8 +13,10 @@ export interface ChangeFeed {
   /**
    * A change this instance wrote. `previous` is the version it was computed from (none for
    * a new game): a feed that crosses instances sends a move as a small delta against it.
+   * Resolves true when every other instance has been told directly (or there is none), false
+   * when they must find it by polling (then a new game in a lobby needs its lobby version bumped).
    */
-  publish(game: GameRecord, previous?: GameRecord | null): void;
+  publish(game: GameRecord, previous?: GameRecord | null): Promise<boolean>;
   /**
    * A version this instance read from the store: told to local listeners if it is news to
    * them, and kept, so that later move messages apply to it without another read.
@@ -43,11 +45,17 @@ export class LocalChangeFeed implements ChangeFeed {
   private readonly gamesOfPlayer = new Map<string, Set<string>>();
 
   observe(game: GameRecord): void {
-    this.publish(game);
+    this.deliver(game);
   }
 
-  /** Tells the listeners; false (and nobody told) when a newer version was published already. */
-  publish(game: GameRecord): boolean {
+  /** One instance: nobody else to tell. */
+  async publish(game: GameRecord): Promise<boolean> {
+    this.deliver(game);
+    return true;
+  }
+
+  /** Tells the listeners here; false (and nobody told) when a newer version was delivered already. */
+  deliver(game: GameRecord): boolean {
     const known = this.newest.get(game.id);
     if (known && known.version >= game.version) return false;
     if (this.isWatched(game)) this.remember(game);

@@ -96,8 +96,7 @@ export class Games {
       game = this.invitation(host, null);
     }
     await this.store.createGame(game);
-    await this.tellLobbies([game.hostId, game.opponentId], game.id);
-    return this.changed(game);
+    return this.announce(game, [game.hostId, game.opponentId]);
   }
 
   /**
@@ -152,15 +151,12 @@ export class Games {
       }
     }
     this.expectPending(game);
-    const accepted = await this.update(game, {
-      status: 'playing',
-      opponentId: player.id,
-      opponentName: player.name,
-      inviteToken: null,
-    });
     // Whoever accepts a link is new to this game; their lobby elsewhere must hear of it.
-    if (game.invite === 'link') await this.tellLobbies([player.id], game.id);
-    return accepted;
+    return this.update(
+      game,
+      { status: 'playing', opponentId: player.id, opponentName: player.name, inviteToken: null },
+      game.invite === 'link' ? [player.id] : [],
+    );
   }
 
   async decline(player: Player, id: string): Promise<GameRecord> {
@@ -262,8 +258,7 @@ export class Games {
       }
       throw error;
     }
-    await this.tellLobbies([player.id, opponent.id], rematch.id);
-    this.changed(rematch);
+    await this.announce(rematch, [player.id, opponent.id]);
     await this.linkRematch(game, rematch.id);
     return rematch;
   }
@@ -313,10 +308,11 @@ export class Games {
     }
   }
 
-  private async update(game: GameRecord, changes: Partial<GameRecord>): Promise<GameRecord> {
+  /** Writes the next version of a game; `newIn`: players whose lobbies the game now enters. */
+  private async update(game: GameRecord, changes: Partial<GameRecord>, newIn: string[] = []): Promise<GameRecord> {
     const next: GameRecord = { ...game, ...changes, version: game.version + 1, updatedAt: this.now().toISOString() };
     await this.store.updateGame(next, { version: game.version, status: game.status });
-    return this.changed(next, game);
+    return newIn.length > 0 ? this.announce(next, newIn, game) : this.changed(next, game);
   }
 
   /** Points the finished game at its rematch, so its page offers to open it. */
@@ -335,9 +331,10 @@ export class Games {
   }
 
   /**
-   * A game has entered these players' lobbies: instances streaming those lobbies learn of
-   * it from the bumped lobby version (changes to games they already show, they re-read by
-   * themselves). The game is stored already, so a failure only delays that news: logged.
+   * A game has entered these players' lobbies and the bus could not tell the other instances:
+   * those polling learn of it from the bumped lobby version (changes to games they already
+   * show, they re-read by themselves). The game is stored already, so a failure only delays
+   * that news: logged.
    */
   private async tellLobbies(playerIds: (string | null)[], gameId: string) {
     await Promise.all(
@@ -355,7 +352,24 @@ export class Games {
 
   private changed(game: GameRecord, previous: GameRecord | null = null): GameRecord {
     this.recent.remember(game);
-    this.feed.publish(game, previous);
+    this.feed.publish(game, previous).catch((error: unknown) => {
+      this.log?.warn({ err: error, gameId: game.id }, 'could not announce a change');
+    });
+    return game;
+  }
+
+  /**
+   * A change that brings the game into these players' lobbies. When the feed told every
+   * instance directly (the bus, or a single instance) that is all; otherwise the instances
+   * poll, and the lobby versions are bumped so they re-list those lobbies.
+   */
+  private async announce(game: GameRecord, newIn: (string | null)[], previous: GameRecord | null = null) {
+    this.recent.remember(game);
+    const heard = await this.feed.publish(game, previous).catch((error: unknown) => {
+      this.log?.warn({ err: error, gameId: game.id }, 'could not announce a change');
+      return false;
+    });
+    if (!heard) await this.tellLobbies(newIn, game.id);
     return game;
   }
 }

@@ -30,6 +30,8 @@ export class Poller {
   private readonly lobbies = new Map<string, { version: number; games: Set<string> }>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private running: Promise<void> | null = null;
+  /** The next round re-lists every watched lobby, bumped or not. */
+  private relistAll = false;
 
   constructor(
     private readonly local: LocalChangeFeed,
@@ -55,6 +57,16 @@ export class Poller {
     this.lobbies.clear();
   }
 
+  /**
+   * A round that starts after this call (not one already running) and re-lists every watched
+   * lobby: what a reconnect to the bus needs, since writers on the bus bump no lobby version.
+   */
+  async catchUp(): Promise<void> {
+    await this.running;
+    this.relistAll = true;
+    await this.tick();
+  }
+
   /** One round: reads everything watched, publishes what changed. Never runs twice at once. */
   tick(): Promise<void> {
     this.running ??= this.round().finally(() => {
@@ -64,6 +76,8 @@ export class Poller {
   }
 
   private async round() {
+    const relistAll = this.relistAll;
+    this.relistAll = false;
     const players = this.local.watchedPlayers();
     const watched = new Set(players);
     for (const id of this.lobbies.keys()) if (!watched.has(id)) this.lobbies.delete(id);
@@ -72,11 +86,11 @@ export class Poller {
     if (gameIds.size === 0 && players.length === 0) return;
     try {
       const { games, lobbies } = await this.store.poll([...gameIds], players);
-      for (const game of games) this.local.publish(game);
+      for (const game of games) this.local.deliver(game);
       for (const playerId of players) {
         const version = lobbies[playerId] ?? 0;
         const lobby = this.lobbies.get(playerId);
-        if (lobby && version <= lobby.version) continue;
+        if (lobby && version <= lobby.version && !relistAll) continue;
         // New here (its baseline), or bumped by an invitation: list it again.
         this.lobbies.set(playerId, { version, games: lobby?.games ?? new Set() });
         await this.relist(playerId);
@@ -105,7 +119,7 @@ export class Poller {
       }
     }
     lobby.games = games;
-    if (unseen.length > 0) for (const game of await this.store.getGames(unseen)) this.local.publish(game);
+    if (unseen.length > 0) for (const game of await this.store.getGames(unseen)) this.local.deliver(game);
   }
 }
 
@@ -122,12 +136,14 @@ export class PollingChangeFeed implements ChangeFeed {
     this.poller.start();
   }
 
-  publish(game: GameRecord): void {
-    this.local.publish(game);
+  /** The others poll: a new game in a lobby needs its lobby version bumped (false). */
+  async publish(game: GameRecord): Promise<boolean> {
+    this.local.deliver(game);
+    return false;
   }
 
   observe(game: GameRecord): void {
-    this.local.publish(game);
+    this.local.deliver(game);
   }
 
   latest(gameId: string): GameRecord | undefined {
