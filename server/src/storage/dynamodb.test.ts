@@ -353,3 +353,17 @@ describe('DynamoStore on dynalite', () => {
     });
   });
 });
+
+describe('the DynamoDB client', () => {
+  it('leaves out the SDK middleware that only costs CPU here: its logger filter and telemetry user agent', () => {
+    const client = dynaliteClient('http://127.0.0.1:1');
+    const stack = client.middlewareStack.identify().join('\n');
+    expect(stack).not.toMatch(/loggerMiddleware/);
+    expect(stack).not.toMatch(/getUserAgentMiddleware/);
+    // What the requests need stays: serialisation, retries, signing.
+    expect(stack).toMatch(/retryMiddleware/);
+    expect(stack).toMatch(/httpSigningMiddleware/);
+    expect(stack).toMatch(/serializerMiddleware/);
+    client.destroy();
+  });
+});
