@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { TestRedis } from '../server/src/test-support/redis.js';
 import { WINNING_GAME } from './load.js';
 import { Player } from './online.js';
 import { cpuSecondsOf, median, root, type Server, startServer } from './processes.js';
@@ -14,6 +15,11 @@ export interface CpuPerMoveSettings {
   /** Seconds at the fixed rate before the window opens. */
   settleSeconds: number;
   seconds: number;
+  /**
+   * Run the DynamoDB server as deployed for several instances, with a Redis bus (REDIS_URL);
+   * otherwise alone, polling (which, with no stream open, reads nothing by itself).
+   */
+  bus?: boolean;
 }
 
 export interface StoreCpu {
@@ -188,9 +194,11 @@ interface Round {
  */
 async function round(settings: CpuPerMoveSettings): Promise<Round> {
   const database = await startDatabase();
+  const redis = settings.bus ? await TestRedis.start() : null;
   const servers: Server[] = [];
   try {
-    servers.push(await startServer(SERVER), await startServer(SERVER, dynamodbEnv(database.endpoint)));
+    const env = { ...dynamodbEnv(database.endpoint), ...(redis ? { REDIS_URL: redis.url } : {}) };
+    servers.push(await startServer(SERVER), await startServer(SERVER, env));
     const [memory, dynamodb] = await Promise.all(servers.map((server) => onlineLoad(server, settings)));
     if (!memory || !dynamodb) throw new Error('no load');
     const failed = Promise.all([memory.failed, dynamodb.failed]);
@@ -212,6 +220,7 @@ async function round(settings: CpuPerMoveSettings): Promise<Round> {
     return result;
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
+    await redis?.stop();
     await database.close();
   }
 }
@@ -227,7 +236,7 @@ export async function cpuPerMoveByStore(
   const rounds: Round[] = [];
   for (let i = 0; i < settings.rounds; i++) {
     log(
-      `CPU per move, round ${i + 1}/${settings.rounds}: memory and dynalite side by side, ` +
+      `CPU per move, round ${i + 1}/${settings.rounds}: memory and dynalite${settings.bus ? ' with a Redis bus' : ''} side by side, ` +
         `${settings.movesPerSecond} moves/s each in ${settings.pairs} games at once`,
     );
     rounds.push(await round(settings));
@@ -235,6 +244,7 @@ export async function cpuPerMoveByStore(
   const pick = (get: (r: Round) => number) => median(rounds.map(get));
   const ms = (n: number) => Math.round(n * 100) / 100;
   return {
+    bus: settings.bus ?? false,
     movesPerSecond: settings.movesPerSecond,
     games: settings.pairs,
     seconds: settings.seconds,

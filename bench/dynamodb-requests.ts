@@ -1,5 +1,6 @@
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
+import { createLive } from '../server/src/online/live.js';
 import { DynamoStore } from '../server/src/storage/dynamodb.js';
 import { RequestCounter } from '../server/src/storage/request-counter.js';
 import { dynaliteClient, freshTableName, startDynalite } from '../server/src/test-support/dynalite.js';
@@ -13,7 +14,9 @@ export async function dynamodbRequests(): Promise<RequestsPerOperation> {
   const counter = new RequestCounter();
   const store = new DynamoStore(dynaliteClient(dynamo.endpoint), freshTableName(), { counter });
   await store.ensureTable({ create: true, pollMs: 20 });
-  const app = await buildApp({ config: { ...loadConfig({ SESSION_SECRET }), clientDir: '/nonexistent' }, store });
+  // As deployed on DynamoDB without a bus: other instances poll, so invitations bump lobby versions.
+  const live = createLive(store, { pollMs: 3_600_000 });
+  const app = await buildApp({ config: { ...loadConfig({ SESSION_SECRET }), clientDir: '/nonexistent' }, store, live });
   const cookies: Record<string, string> = {};
   const results: RequestsPerOperation = {};
 

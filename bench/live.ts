@@ -16,8 +16,9 @@ const TABLE = 'BenchGames';
 
 /** An in-memory DynamoDB in a child process, counting the requests it answers by operation. */
 export async function countingDynalite() {
-  const child = fork(join(root, 'bench/dynalite-process.mjs'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const [first] = (await once(child, 'message')) as [{ type: string; port: number }];
+  const child = fork(join(root, 'bench/dynalite-server.mjs'), [], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+  const port = Number(chunk.toString().trim());
   const ask = async (): Promise<Record<string, number>> => {
     child.send('counts');
     for (;;) {
@@ -26,7 +27,7 @@ export async function countingDynalite() {
     }
   };
   return {
-    endpoint: `http://127.0.0.1:${first.port}`,
+    endpoint: `http://127.0.0.1:${port}`,
     counts: ask,
     reset: () => child.send('reset'),
     close: async () => {
