@@ -62,7 +62,11 @@ async function withServers<T>(count: number, env: Record<string, string>, run: (
 }
 
 /** Move sent to instance A → event on a stream from instance B, both on DynamoDB and the bus. */
-export async function busLatency(options: { moves: number; parallel: number }): Promise<LatencyResult> {
+export async function busLatency(options: {
+  moves: number;
+  parallel: number;
+  paceMs?: number;
+}): Promise<LatencyResult> {
   const database = await countingDynalite();
   const redis = await TestRedis.start();
   try {
@@ -72,6 +76,27 @@ export async function busLatency(options: { moves: number; parallel: number }): 
     });
   } finally {
     await redis.stop();
+    await database.close();
+  }
+}
+
+/**
+ * The same load on one instance on the same kind of store, mover and watcher on it: what the
+ * move's own write costs, so the bus's share is the difference. On dynalite the write is most of
+ * the latency and all of its tail (real DynamoDB answers a write in single-digit milliseconds).
+ */
+export async function oneInstanceOnStoreLatency(options: {
+  moves: number;
+  parallel: number;
+  paceMs?: number;
+}): Promise<LatencyResult> {
+  const database = await countingDynalite();
+  try {
+    return await withServers(1, serverEnv(database.endpoint, undefined), ([a]) => {
+      if (!a) throw new Error('no server');
+      return moveToEvent({ moveBase: a.base, streamBase: a.base, ...options, warmupMoves: 14 });
+    });
+  } finally {
     await database.close();
   }
 }

@@ -39,6 +39,8 @@ export interface LatencyResult {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /** The mover's request alone, to its answer (the event usually arrives before it). */
+  answerMs: { p50: number; p95: number };
   /** Bytes on the wire per pushed move event (SSE framing included). */
   eventBytes: { mean: number; max: number };
 }
@@ -55,17 +57,31 @@ export async function moveToEvent(options: {
   parallel: number;
   /** Moves played first and not counted, so the server's code is warm. */
   warmupMoves?: number;
+  /**
+   * Each game makes a move at most every `paceMs` (from the start of one to the next), so the
+   * load is a steady rate rather than as fast as the machine goes: latency, not throughput.
+   */
+  paceMs?: number;
 }): Promise<LatencyResult> {
   if (options.warmupMoves) await moveToEvent({ ...options, moves: options.warmupMoves, warmupMoves: 0 });
   const latencies: number[] = [];
+  /** From the move's request to its answer. */
+  const answers: number[] = [];
   const bytes: number[] = [];
   const perWorker = Math.ceil(options.moves / options.parallel);
 
-  const worker = async () => {
-    const host = new Player(options.moveBase, name('host'));
-    const guest = new Player(options.moveBase, name('guest'));
-    await host.call('POST', '/api/session', { name: host.name, password: 'benchmark password' });
-    await guest.call('POST', '/api/session', { name: guest.name, password: 'benchmark password' });
+  // Everyone signs in first: scrypt is heavy by design, and must not be what the moves measure.
+  const pairs = await Promise.all(
+    Array.from({ length: options.parallel }, async () => {
+      const host = new Player(options.moveBase, name('host'));
+      const guest = new Player(options.moveBase, name('guest'));
+      await host.call('POST', '/api/session', { name: host.name, password: 'benchmark password' });
+      await guest.call('POST', '/api/session', { name: guest.name, password: 'benchmark password' });
+      return { host, guest };
+    }),
+  );
+
+  const worker = async ({ host, guest }: { host: Player; guest: Player }) => {
     let done = 0;
     while (done < perWorker) {
       const invitation = await host.call('POST', '/api/games', { opponent: guest.name });
@@ -86,9 +102,13 @@ export async function moveToEvent(options: {
         const after = watcher.events.length;
         const started = performance.now();
         await mover.call('POST', `/api/games/${game.id}/moves`, { cell: WINNING_GAME[i], version });
+        const answered = performance.now();
         version++;
         const event = await watcher.next((e) => e.id === String(version), 15_000, after);
         latencies.push(performance.now() - started);
+        answers.push(answered - started);
+        const rest = (options.paceMs ?? 0) - (performance.now() - started);
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
         if (event.event === 'move') bytes.push(event.bytes);
         done++;
       }
@@ -96,12 +116,13 @@ export async function moveToEvent(options: {
     }
   };
 
-  await Promise.all(Array.from({ length: options.parallel }, worker));
+  await Promise.all(pairs.map(worker));
   return {
     moves: latencies.length,
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
     p99Ms: percentile(latencies, 99),
+    answerMs: { p50: percentile(answers, 50), p95: percentile(answers, 95) },
     eventBytes: {
       mean: bytes.reduce((a, b) => a + b, 0) / Math.max(1, bytes.length),
       max: Math.max(0, ...bytes),

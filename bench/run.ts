@@ -12,7 +12,7 @@ import dynalite from 'dynalite';
 import { initialLoad } from './client-size.js';
 import { cpuPerMoveByStore } from './cpu-per-move.js';
 import { dynamodbRequests } from './dynamodb-requests.js';
-import { busLatency, idleCost } from './live.js';
+import { busLatency, idleCost, oneInstanceOnStoreLatency } from './live.js';
 import { moveCycle } from './load.js';
 import { manyStreams } from './many-streams.js';
 import { moveToEvent } from './online.js';
@@ -31,6 +31,7 @@ const settings = smoke
       warmupMoves: 7,
       movesShared: 14,
       parallelShared: 2,
+      parallelBus: 2,
       coldStarts: 1,
       idleGames: 50,
       idleSeconds: 1,
@@ -43,6 +44,7 @@ const settings = smoke
       warmupMoves: 70,
       movesShared: 320,
       parallelShared: 20,
+      parallelBus: 8,
       coldStarts: 5,
       idleGames: 1000,
       idleSeconds: 30,
@@ -204,12 +206,18 @@ async function twoInstanceLatency() {
   }
 }
 
-/** 8: move sent to instance A → event on a stream from instance B, on DynamoDB and the Redis bus. */
+/**
+ * 10: move sent to instance A → event on a stream from instance B, on DynamoDB and the Redis
+ * bus, at a steady rate (each game moves every 200 ms: latency, not throughput); and the same
+ * load on one instance on the same store, for what the write alone costs.
+ */
 async function twoInstanceBusLatency() {
-  log(
-    `move → event, two instances on dynalite and Redis, ${settings.movesShared} moves in ${settings.parallelShared} games`,
-  );
-  return busLatency({ moves: settings.movesShared, parallel: settings.parallelShared });
+  const load = { moves: settings.movesShared, parallel: settings.parallelBus, paceMs: 200 };
+  log(`move → event, two instances on dynalite and Redis, ${load.moves} moves in ${load.parallel} games, paced`);
+  const bus = await busLatency(load);
+  log(`move → event, one instance on dynalite (the same load, for reference)`);
+  const oneInstance = await oneInstanceOnStoreLatency(load);
+  return { ...bus, sameStoreOneInstance: oneInstance, movesPerSecond: (load.parallel * 1000) / load.paceMs };
 }
 
 /** 9: what an instance costs with games watched and nothing happening, polling vs the bus. */
@@ -431,7 +439,8 @@ async function main() {
       `move events ${round1(local.eventBytes.mean)} bytes on average`,
   );
   console.log(
-    `two instances on the bus: ${round1(sharedBus.p50Ms)}/${round1(sharedBus.p95Ms)}/${round1(sharedBus.p99Ms)} ms over ${sharedBus.moves} moves; ` +
+    `two instances on the bus: ${round1(sharedBus.p50Ms)}/${round1(sharedBus.p95Ms)}/${round1(sharedBus.p99Ms)} ms over ${sharedBus.moves} moves at ${sharedBus.movesPerSecond} moves/s ` +
+      `(one instance on the same store: ${round1(sharedBus.sameStoreOneInstance.p50Ms)}/${round1(sharedBus.sameStoreOneInstance.p95Ms)}/${round1(sharedBus.sameStoreOneInstance.p99Ms)} ms); ` +
       `idle, ${settings.idleGames} watched games: polling ${quiet.polling.readsPerSecond} reads/s ` +
       `(${quiet.polling.requestsPerSecond} requests/s), ${quiet.polling.cpuPercent} % CPU; ` +
       `bus ${quiet.bus.readsPerSecond} reads/s (${quiet.bus.requestsPerSecond} requests/s), ${quiet.bus.cpuPercent} % CPU`,
