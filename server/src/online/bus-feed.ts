@@ -81,6 +81,7 @@ export class BusChangeFeed implements ChangeFeed {
   private readonly rereads = new Map<string, { wanted: number }>();
   private readonly stopWatchingBus: () => void;
   private recovering: Promise<void> | null = null;
+  private recoverAgain = false;
   private readonly sending = new Set<Promise<boolean>>();
   private closed = false;
 
@@ -229,13 +230,21 @@ export class BusChangeFeed implements ChangeFeed {
 
   /** Back on the bus: send what could not be sent, read what was missed, stop polling. */
   private recover(): Promise<void> {
-    this.recovering ??= (async () => {
-      const unsent = [...this.unsent.values()];
-      this.unsent.clear();
-      for (const game of unsent) await this.send(game, feedMessage(game));
-      // Everything watched, read once more; lobbies re-listed whatever their version says,
-      // since a writer on the bus does not bump it.
-      await this.poller.catchUp();
+    if (this.recovering) {
+      // Down and up again while catching up: catch up once more when this round is done.
+      this.recoverAgain = true;
+      return this.recovering;
+    }
+    this.recovering = (async () => {
+      do {
+        this.recoverAgain = false;
+        const unsent = [...this.unsent.values()];
+        this.unsent.clear();
+        for (const game of unsent) await this.send(game, feedMessage(game));
+        // Everything watched, read once more; lobbies re-listed whatever their version says,
+        // since a writer on the bus does not bump it.
+        await this.poller.catchUp();
+      } while (this.recoverAgain && this.bus.up && !this.closed);
       if (this.bus.up && !this.closed) await this.poller.stop();
     })()
       .catch((error: unknown) => {

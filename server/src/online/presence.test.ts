@@ -101,10 +101,17 @@ describe('presence on one instance', () => {
   });
 });
 
+interface Instance {
+  presence: Presence;
+  /** It stops talking without saying goodbye. */
+  crash: () => Promise<void>;
+  /** Its heartbeat lapses (a long pause); the answer lets it go on. */
+  lapse: () => Promise<() => Promise<void>>;
+}
+
 interface Deployment {
   name: string;
-  /** One instance; `crash` makes it stop talking without saying goodbye. */
-  instance(options: PresenceOptions): Promise<{ presence: Presence; crash: () => Promise<void> }>;
+  instance(options: PresenceOptions): Promise<Instance>;
 }
 
 let redis: TestRedis;
@@ -129,7 +136,21 @@ const onRedis = (mode: 'standalone' | 'cluster'): Deployment => ({
       await presence.close();
       await bus.close();
     });
-    return { presence, crash: () => bus.close() };
+    const lapse = async () => {
+      // As if its key had expired during a pause and another instance had dropped what it
+      // shared (every game's field): it must find out at its next heartbeat and share again.
+      const redis = bus.commands;
+      await redis.del(`ttt:{instances}:${presence.instanceId}`);
+      const keys = await Promise.all(
+        [...new Set((await redis.keys('ttt:presence:*')) as string[])].map(async (key) => {
+          await redis.hdel(key, `i:${presence.instanceId}`);
+          return key;
+        }),
+      );
+      if (keys.length === 0) throw new Error('nothing was shared');
+      return async () => {};
+    };
+    return { presence, crash: () => bus.close(), lapse };
   },
 });
 
@@ -149,8 +170,13 @@ function cuttable(store: Store) {
       saveHeartbeat: guard(store.saveHeartbeat.bind(store)),
       loadHeartbeats: guard(store.loadHeartbeats.bind(store)),
     },
-    cut: async () => {
-      cut = true;
+    cut: {
+      cut: async () => {
+        cut = true;
+      },
+      restore: async () => {
+        cut = false;
+      },
     },
   };
 }
@@ -163,7 +189,19 @@ function onStore(): Deployment {
       const { store, cut } = cuttable(db);
       const presence = new Presence(new StorePresenceExchange(store, options.now), { refreshMs: 30, ...options });
       closers.push(() => presence.close());
-      return { presence, crash: cut };
+      return {
+        presence,
+        crash: cut.cut,
+        lapse: async () => {
+          await cut.cut();
+          // Until its heartbeat has run out, as after a long pause.
+          await until(async () => {
+            const alive = (await db.loadHeartbeats([presence.instanceId]))[presence.instanceId] ?? '';
+            return alive < new Date().toISOString();
+          }, 'its heartbeat has run out');
+          return cut.restore;
+        },
+      };
     },
   };
 }
@@ -223,6 +261,21 @@ describe.each([
     const b = await d.instance(timing);
     a.presence.join(GAME, 'bob');
     await until(async () => online(await b.presence.current(GAME), 'bob'), 'B reads bob as connected');
+  });
+
+  it('shares its viewers again after its heartbeat lapsed and others dropped them', async () => {
+    const GAME = newGame();
+    const d = deployment();
+    const a = await d.instance(timing);
+    a.presence.join(GAME, 'bob');
+    const reader = await d.instance(timing);
+    await until(async () => online(await reader.presence.current(GAME), 'bob'), 'bob shows');
+
+    const resume = await a.lapse();
+    await resume();
+    // A fresh reader sees what is shared now: bob again, once A has noticed and shared anew.
+    const later = await d.instance(timing);
+    await until(async () => online(await later.presence.current(GAME), 'bob'), 'bob shows again');
   });
 
   it("drops a crashed instance's viewers within its heartbeat's lifetime", async () => {

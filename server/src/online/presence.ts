@@ -148,6 +148,7 @@ export class Presence {
   private readonly games = new Map<string, LocalGame>();
   private readonly followed = new Map<string, Followed>();
   private seq = 0;
+  private resyncing = false;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private closed = false;
 
@@ -429,12 +430,26 @@ export class Presence {
     }
   }
 
-  /** After updates may have been lost: share everything again, then re-read. */
+  /** After updates may have been lost: say we are alive, share everything again, then re-read. */
   private async resync() {
-    for (const [gameId, game] of this.games) {
-      this.exchange.share({ gameId, instanceId: this.instanceId, seq: ++this.seq, attendance: game.shared, left: {} });
+    if (this.closed || this.resyncing) return;
+    this.resyncing = true;
+    try {
+      // Alive first, so no instance that reads our attendance takes us for gone.
+      await this.exchange.beat(this.instanceId, this.ttlMs).catch(() => {});
+      for (const [gameId, game] of this.games) {
+        this.exchange.share({
+          gameId,
+          instanceId: this.instanceId,
+          seq: ++this.seq,
+          attendance: game.shared,
+          left: {},
+        });
+      }
+      await this.refresh();
+    } finally {
+      this.resyncing = false;
     }
-    await this.refresh();
   }
 
   async close(): Promise<void> {

@@ -102,7 +102,11 @@ export class RedisBus {
     }
     handlers.add(handler);
     if (first && this.subscriber.status === 'ready') {
-      await this.subscriber.subscribe(channel).catch(() => {});
+      await this.subscriber.subscribe(channel).catch(() => {
+        // Not subscribed while the connection looks fine: reconnect, which subscribes everything.
+        this.lastError = 'SUBSCRIBE failed';
+        this.subscriber.disconnect(true);
+      });
     }
     let done = false;
     return () => {

@@ -58,6 +58,8 @@ export function parsePresenceMessage(text: string): PresenceUpdate | null {
 export class RedisPresenceExchange implements PresenceExchange {
   private readonly resyncListeners = new Set<() => void>();
   private readonly stopWatchingBus: () => void;
+  /** Instances that have said they are alive through this exchange since it started. */
+  private readonly beaten = new Set<string>();
 
   constructor(private readonly bus: RedisBus) {
     this.stopWatchingBus = bus.onState((up) => {
@@ -103,7 +105,10 @@ export class RedisPresenceExchange implements PresenceExchange {
 
   async beat(instanceId: string, ttlMs: number): Promise<void> {
     if (!this.bus.up) return;
-    await this.bus.commands.set(instanceKey(instanceId), '1', 'PX', ttlMs);
+    const before = await this.bus.commands.set(instanceKey(instanceId), '1', 'PX', ttlMs, 'GET');
+    // Our key had expired (a long pause): others may have dropped what we shared; share it again.
+    if (before === null && this.beaten.has(instanceId)) for (const listener of this.resyncListeners) listener();
+    this.beaten.add(instanceId);
   }
 
   async alive(instanceIds: readonly string[]): Promise<Set<string>> {
