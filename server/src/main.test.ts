@@ -9,6 +9,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectionCaps, readOpenFilesLimit } from './open-files.js';
 import { type Dynalite, dynaliteClient, freshTableName, startDynalite } from './test-support/dynalite.js';
+import { until } from './test-support/wait.js';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,6 +43,29 @@ function start(env: Record<string, string>) {
   return { child, exited, output: () => output };
 }
 
+type LogLine = Record<string, unknown>;
+const isListening = (line: LogLine) => String(line.msg).startsWith('Server listening at');
+
+/**
+ * The JSON lines the server has logged, once `done` holds for them: lines are gathered and
+ * written every 250 ms at most, so they are waited for, never read right after an event.
+ */
+async function logLines(server: ReturnType<typeof start>, done: (lines: LogLine[]) => boolean, what: string) {
+  let lines: LogLine[] = [];
+  await until(() => {
+    const complete = server.output().split('\n').slice(0, -1);
+    lines = complete.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as LogLine];
+      } catch {
+        return [];
+      }
+    });
+    return done(lines);
+  }, what);
+  return lines;
+}
+
 async function waitForHealth(port: number, timeoutMs = 15_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -70,12 +94,8 @@ describe('the server process', () => {
     const port = await freePort();
     const server = start({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     await waitForHealth(port);
-    const lines = server
-      .output()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
-    expect(lines.some((line) => line.level === 40 && /SESSION_SECRET is not set/.test(line.msg))).toBe(true);
+    const lines = await logLines(server, (logged) => logged.some(isListening), 'the server says where it listens');
+    expect(lines.some((line) => line.level === 40 && /SESSION_SECRET is not set/.test(String(line.msg)))).toBe(true);
     server.child.kill('SIGTERM');
     const [code] = await server.exited;
     expect(code).toBe(0);
@@ -86,6 +106,7 @@ describe('the server process', () => {
     const port = await freePort();
     const server = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: 'x'.repeat(40) });
     await waitForHealth(port);
+    await logLines(server, (logged) => logged.some(isListening), 'the server says where it listens');
     expect(server.output()).not.toContain('SESSION_SECRET is not set');
     server.child.kill('SIGINT');
     const [code] = await server.exited;
@@ -94,19 +115,14 @@ describe('the server process', () => {
 });
 
 describe('the server process’s connection limits', () => {
-  const jsonLines = (output: string) =>
-    output
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-
   it('logs the open-files limit it runs with and the caps below it, once', async () => {
     const port = await freePort();
     const server = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: 'x'.repeat(40) });
     await waitForHealth(port);
     // A Node child of this Node process has the same limit (Node raises its soft limit to the hard one).
     const own = readOpenFilesLimit();
-    const logged = jsonLines(server.output()).filter((line) => String(line.msg).startsWith('connection limits'));
+    const lines = await logLines(server, (logged) => logged.some(isListening), 'the server says where it listens');
+    const logged = lines.filter((line) => String(line.msg).startsWith('connection limits'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ level: 30, openFilesLimit: own.limit, ...connectionCaps(own.limit) });
     server.child.kill('SIGTERM');
@@ -124,7 +140,7 @@ describe('the server process’s connection limits', () => {
       MAX_STREAMS: String(above),
     });
     await waitForHealth(port);
-    const lines = jsonLines(server.output());
+    const lines = await logLines(server, (logged) => logged.some(isListening), 'the server says where it listens');
     expect(lines.find((line) => String(line.msg).startsWith('connection limits'))).toMatchObject({
       maxStreams: above,
       maxConnections: connectionCaps(own.limit).maxConnections,
@@ -153,6 +169,7 @@ describe('the server process on DynamoDB', () => {
     const port = await freePort();
     const server = start({ PORT: String(port), HOST: '127.0.0.1', CONFIG_FILE: file, SESSION_SECRET: 'x'.repeat(40) });
     await waitForHealth(port);
+    await logLines(server, (logged) => logged.some(isListening), 'the server says where it listens');
     expect(server.output()).toContain('"msg":"using DynamoDB for games and players"');
     expect(server.output()).not.toContain('NodeVersionSupportWarning');
     const client = dynaliteClient(dynalite.endpoint);
