@@ -8,10 +8,10 @@ import {
   isReachable,
   type LocalSettings,
   type Mark,
+  markToMove,
   newBoard,
   outcome,
   type Random,
-  turnOf,
 } from '@ttt/shared';
 
 /**
@@ -56,7 +56,7 @@ export function toClassic(board: Board): ClassicGame {
   const result = outcome(board);
   return {
     board: [...board],
-    current_player: turnOf(board),
+    current_player: markToMove(board),
     winner: result.status === 'won' ? result.winner : result.status === 'draw' ? 'Draw' : null,
     game_over: result.status !== 'playing',
   };
@@ -66,7 +66,7 @@ function isComputersTurn(state: LocalGameState): boolean {
   return (
     state.settings.mode === 'computer' &&
     outcome(state.board).status === 'playing' &&
-    turnOf(state.board) !== state.settings.human
+    markToMove(state.board) !== state.settings.human
   );
 }
 

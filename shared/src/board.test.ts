@@ -6,9 +6,9 @@ import {
   type Cell,
   isReachable,
   LINES,
+  markToMove,
   newBoard,
   outcome,
-  turnOf,
 } from './board.js';
 
 const board = (cells: string): Board => cells.split('').map((c) => (c === '.' ? '' : c) as Cell);
@@ -42,8 +42,8 @@ describe('outcome', () => {
   });
 
   it('alternates turns from X', () => {
-    expect(turnOf(board('X........'))).toBe('O');
-    expect(turnOf(board('XO.......'))).toBe('X');
+    expect(markToMove(board('X........'))).toBe('O');
+    expect(markToMove(board('XO.......'))).toBe('X');
   });
 });
 

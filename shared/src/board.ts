@@ -39,7 +39,7 @@ export function opponentOf(mark: Mark): Mark {
 }
 
 /** X always starts, so whose turn it is follows from the counts of marks. */
-export function turnOf(board: Board): Mark {
+export function markToMove(board: Board): Mark {
   let x = 0;
   let o = 0;
   for (const cell of board) {
@@ -58,7 +58,7 @@ export function outcome(board: Board): Outcome {
     }
   }
   if (board.every((cell) => cell !== '')) return { status: 'draw' };
-  return { status: 'playing', turn: turnOf(board) };
+  return { status: 'playing', turn: markToMove(board) };
 }
 
 export function isCellIndex(index: number): boolean {
@@ -70,7 +70,7 @@ export function applyMove(board: Board, index: number): MoveResult {
   if (!isCellIndex(index)) return { ok: false, reason: 'out-of-range' };
   if (outcome(board).status !== 'playing') return { ok: false, reason: 'game-over' };
   if (board[index] !== '') return { ok: false, reason: 'cell-taken' };
-  const mark = turnOf(board);
+  const mark = markToMove(board);
   const next = board.slice();
   next[index] = mark;
   return { ok: true, board: next, mark, outcome: outcome(next) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMove, type Board, type Cell, type Mark, newBoard, outcome, turnOf } from './board.js';
+import { applyMove, type Board, type Cell, type Mark, markToMove, newBoard, outcome } from './board.js';
 import { bestMoves, computerMove, type Level, seededRandom } from './computer.js';
 
 const board = (cells: string): Board => cells.split('').map((c) => (c === '.' ? '' : c) as Cell);
@@ -21,7 +21,7 @@ function everyGame(computer: Mark, level: Level): { won: number; drawn: number; 
       return;
     }
     const options =
-      turnOf(b) === computer
+      markToMove(b) === computer
         ? level === 'perfect'
           ? bestMoves(b)
           : [computerMove(b, level, Math.random)]

@@ -1,4 +1,4 @@
-import { type Board, emptyCells, LINES, type Mark, opponentOf, outcome, turnOf } from './board.js';
+import { type Board, emptyCells, LINES, type Mark, markToMove, opponentOf, outcome } from './board.js';
 
 export type Level = 'easy' | 'medium' | 'perfect';
 export const LEVELS: readonly Level[] = ['easy', 'medium', 'perfect'];
@@ -37,7 +37,7 @@ export function computerMove(board: Board, level: Level, random: Random): number
   }
   if (level === 'easy') return pick(cells, random);
   if (level === 'medium') {
-    const me = turnOf(board);
+    const me = markToMove(board);
     const win = completingCells(board, me);
     if (win.length > 0) return pick(win, random);
     const block = completingCells(board, opponentOf(me));
@@ -64,7 +64,7 @@ export function bestMoves(board: Board): number[] {
   let moves: number[] = [];
   for (const cell of emptyCells(board)) {
     const next = board.slice();
-    next[cell] = turnOf(board);
+    next[cell] = markToMove(board);
     const score = -negamax(next);
     if (score > best) {
       best = score;
