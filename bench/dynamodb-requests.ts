@@ -1,7 +1,7 @@
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 import { createLive } from '../server/src/online/live.js';
-import { DynamoStore } from '../server/src/storage/dynamodb.js';
+import { DynamoStore } from '../server/src/storage/dynamodb/index.js';
 import { RequestCounter } from '../server/src/storage/request-counter.js';
 import { dynaliteClient, freshTableName, startDynalite } from '../server/src/test-support/dynalite.js';
 import { SESSION_SECRET } from './processes.js';

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { DynamoStore } from '../server/src/storage/dynamodb.js';
+import { DynamoStore } from '../server/src/storage/dynamodb/index.js';
 import { RequestCounter } from '../server/src/storage/request-counter.js';
 import type { GameRecord } from '../server/src/storage/types.js';
 import { dynaliteClient } from '../server/src/test-support/dynalite.js';

@@ -1,6 +1,7 @@
 import type { GameSummary, Presence } from '@ttt/shared';
+import { markOf } from '@ttt/shared';
 import { describe, expect, it } from 'vitest';
-import { isConnected, lobbyLine, markOf, presenceLine, statusLine, watchingLine, when } from './game-text';
+import { isConnected, lobbyLine, presenceLine, statusLine, watchingLine, when } from './game-text';
 
 const game = (overrides: Partial<GameSummary> = {}): GameSummary => ({
   id: 'AAAAAAAAAAAAAAAAAAAAAA',

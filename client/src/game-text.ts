@@ -1,13 +1,6 @@
-import { type GameSummary, type Mark, opponentOf, type Player, type Presence } from '@ttt/shared';
+import { type GameSummary, type Mark, markOf, opponentOf, type Player, type Presence } from '@ttt/shared';
 
 /** What a viewer reads about a game, in the game's words. Pure: easy to test. */
-
-export function markOf(game: GameSummary, playerId: string | null | undefined): Mark | null {
-  if (!playerId) return null;
-  if (playerId === game.host.id) return game.hostMark;
-  if (playerId === game.opponent?.id) return opponentOf(game.hostMark);
-  return null;
-}
 
 export function playerWith(game: GameSummary, mark: Mark): Player | null {
   return mark === game.hostMark ? game.host : game.opponent;

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -186,11 +195,16 @@ interface Policy {
 const list = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/** The DynamoDB actions the server's code sends, from the commands dynamodb.ts imports. */
+/** The DynamoDB actions the server's code sends, from the commands its DynamoDB files import. */
 function actionsTheServerUses(): string[] {
-  const source = read('server/src/storage/dynamodb.ts');
-  const imports = /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-dynamodb'/.exec(source)?.[1] ?? '';
-  return [...imports.matchAll(/\b([A-Z][A-Za-z]+)Command\b/g)].map((match) => `dynamodb:${match[1]}`).sort();
+  const folder = 'server/src/storage/dynamodb';
+  const actions = new Set<string>();
+  for (const file of readdirSync(join(root, folder)).filter((name) => name.endsWith('.ts'))) {
+    const source = read(`${folder}/${file}`);
+    const imports = /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-dynamodb'/.exec(source)?.[1] ?? '';
+    for (const match of imports.matchAll(/\b([A-Z][A-Za-z]+)Command\b/g)) actions.add(`dynamodb:${match[1]}`);
+  }
+  return [...actions].sort();
 }
 
 describe('deploy/iam-task-policy.json', () => {
@@ -240,7 +254,7 @@ describe('deploy/iam-task-policy.json', () => {
     expect(required.flatMap((statement) => list(statement.Action))).not.toContain('dynamodb:CreateTable');
   });
 
-  it('matches the commands server/src/storage/dynamodb.ts sends (update the policy when they change)', () => {
+  it('matches the commands server/src/storage/dynamodb/ sends (update the policy when they change)', () => {
     expect(actionsTheServerUses()).toEqual([...everyAction].sort());
   });
 });

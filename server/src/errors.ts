@@ -1,5 +1,6 @@
 import type { ErrorBody, Issue } from '@ttt/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type DomainErrorCode } from './domain-error.js';
 
 /** An error a client can cause: a stable code, an HTTP status and a message for people. */
 export class AppError extends Error {
@@ -59,6 +60,55 @@ export class UnavailableError extends AppError {
   }
 }
 
+/**
+ * The one table: every code the rules, the service and the stores answer with, its HTTP
+ * status and what a person reads. A code missing here does not compile.
+ */
+export const DOMAIN_ERRORS: Record<
+  DomainErrorCode,
+  { status: number; message: string | ((details: Readonly<Record<string, string>>) => string); retryAfter?: number }
+> = {
+  'game/not-found': { status: 404, message: 'There is no game at this address' },
+  'player/not-found': {
+    status: 404,
+    message: ({ name }) => `No player is called ${name}. Check the name, or invite by link.`,
+  },
+  'game/self-invite': { status: 400, message: "You can't invite yourself; invite another player" },
+  'game/not-invitee': { status: 403, message: 'Only the invited player can answer this invitation' },
+  'game/own-invitation': { status: 403, message: 'This is your own invitation; send the link to your opponent' },
+  'game/bad-invite-link': { status: 403, message: 'This invitation link is not valid; ask for a new one' },
+  'game/not-host': { status: 403, message: 'Only the player who sent this invitation can cancel it' },
+  'game/not-a-player': { status: 403, message: 'You are watching this game; only its players can do that' },
+  'game/already-accepted': { status: 409, message: 'This invitation was already accepted' },
+  'game/declined': { status: 409, message: 'This invitation was declined' },
+  'game/cancelled': { status: 409, message: 'This invitation was cancelled' },
+  'game/over': { status: 409, message: 'The game is over' },
+  'game/not-started': { status: 409, message: 'The game has not started' },
+  'game/not-playing': { status: 409, message: 'Only a game in progress can be resigned' },
+  'game/not-finished': { status: 409, message: 'A rematch can follow only a finished game' },
+  'game/rematch-exists': { status: 409, message: 'A rematch was already offered for this game' },
+  'game/stale': { status: 409, message: 'The game changed since you saw it; here is the latest' },
+  'move/not-your-turn': { status: 409, message: "It's not your turn" },
+  'move/cell-taken': { status: 409, message: 'That cell is already taken' },
+  'storage/exists': { status: 409, message: ({ what }) => `${what ?? 'It'} already exists` },
+  'request/bad-cursor': { status: 400, message: 'The page cursor is not valid; start from the first page' },
+  'storage/unavailable': {
+    status: 503,
+    message: 'The game storage is not reachable right now; please try again in a moment',
+  },
+};
+
+/** Status and body of a domain error, from the table. */
+export function domainErrorAnswer(error: DomainError): { status: number; body: ErrorBody; retryAfter?: number } {
+  const entry = DOMAIN_ERRORS[error.code];
+  const error_ = typeof entry.message === 'function' ? entry.message(error.details) : entry.message;
+  return {
+    status: entry.status,
+    body: { error: error_, code: error.code },
+    ...(entry.retryAfter ? { retryAfter: entry.retryAfter } : {}),
+  };
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
@@ -103,7 +153,12 @@ export function registerErrorHandler(app: FastifyInstance) {
     let status: number;
     let body: ErrorBody;
 
-    if (error instanceof AppError) {
+    if (error instanceof DomainError) {
+      const answer = domainErrorAnswer(error);
+      status = answer.status;
+      body = answer.body;
+      if (answer.retryAfter !== undefined) reply.header('retry-after', String(answer.retryAfter));
+    } else if (error instanceof AppError) {
       status = error.status;
       body = { error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) };
       if (

@@ -1,6 +1,6 @@
 import { PasswordSchema, PlayerNameSchema } from '@ttt/shared';
 import { type FormEvent, useId, useState } from 'react';
-import { describeError } from '../api';
+import { useAction } from '../hooks/use-action';
 import { useSession } from '../hooks/use-session';
 import { ErrorMessage } from './ErrorMessage';
 import { Button, Card, focusRing } from './ui';
@@ -12,8 +12,11 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
   const { signIn } = useSession();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const signingIn = useAction(async (trimmed: string) => {
+    await signIn(trimmed, password);
+    onSignedIn?.();
+  });
+  const { error, setError, pending } = signingIn;
   const nameHelp = useId();
   const passwordHelp = useId();
 
@@ -29,16 +32,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
       );
       return;
     }
-    setPending(true);
-    try {
-      await signIn(trimmed, password);
-      setError(null);
-      onSignedIn?.();
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setPending(false);
-    }
+    await signingIn.run(trimmed);
   };
 
   return (

@@ -1,6 +1,6 @@
-import type { GameView, MoveEvent } from '@ttt/shared';
+import { applyEvent, type GameView, type MoveEvent } from '@ttt/shared';
 import { describe, expect, it } from 'vitest';
-import { afterMoveEvent, applyMoveEvent, replaces } from './use-game';
+import { replaces } from './use-game';
 
 const game: GameView = {
   id: 'AAAAAAAAAAAAAAAAAAAAAA',
@@ -42,28 +42,25 @@ describe('what the game page shows', () => {
   });
 
   it('applies the next move event to the board, the move list and the turn', () => {
-    const next = afterMoveEvent(game, move({}));
-    expect(next).toEqual({
-      show: {
-        ...game,
-        version: 4,
-        board: ['X', '', '', '', 'O', '', '', '', 'X'],
-        moves: [0, 4, 8],
-        turn: 'O',
-        updatedAt: '2026-11-22T10:00:03.000Z',
-      },
+    expect(applyEvent(game, { type: 'move', ...move({}) })).toEqual({
+      ...game,
+      version: 4,
+      board: ['X', '', '', '', 'O', '', '', '', 'X'],
+      moves: [0, 4, 8],
+      turn: 'O',
+      updatedAt: '2026-11-22T10:00:03.000Z',
     });
   });
 
   it('ends the game with the result carried by the finishing move', () => {
     const result = { winner: 'X' as const, reason: 'line' as const, line: [0, 4, 8] as [number, number, number] };
-    const shown = applyMoveEvent(game, move({ status: 'finished', result }));
+    const shown = applyEvent(game, { type: 'move', ...move({ status: 'finished', result }) });
     expect(shown).toMatchObject({ status: 'finished', result, turn: null, finishedAt: '2026-11-22T10:00:03.000Z' });
   });
 
   it('ignores events already seen and re-reads the game after a gap', () => {
-    expect(afterMoveEvent(game, move({ version: 3 }))).toBeNull();
-    expect(afterMoveEvent(game, move({ version: 2 }))).toBeNull();
-    expect(afterMoveEvent(game, move({ version: 6 }))).toEqual({ refresh: true });
+    expect(applyEvent(game, { type: 'move', ...move({ version: 3 }) })).toBe(game);
+    expect(applyEvent(game, { type: 'move', ...move({ version: 2 }) })).toBe(game);
+    expect(applyEvent(game, { type: 'move', ...move({ version: 6 }) })).toBe('gap');
   });
 });

@@ -1,47 +1,13 @@
-import {
-  type GameView,
-  GameViewSchema,
-  type MoveEvent,
-  MoveEventSchema,
-  opponentOf,
-  type Presence,
-  PresenceSchema,
-} from '@ttt/shared';
+import { applyEvent, type GameView, GameViewSchema, MoveEventSchema, type Presence, PresenceSchema } from '@ttt/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, describeError } from '../api';
 import { onlineApi } from '../api-online';
 import { type Connection, subscribe } from '../live';
+import { useAction } from './use-action';
 
-/** A move event applied to the game one version before it. */
-export function applyMoveEvent(game: GameView, event: MoveEvent): GameView {
-  const board = [...game.board];
-  board[event.cell] = event.mark;
-  return {
-    ...game,
-    version: event.version,
-    board,
-    moves: [...game.moves, event.cell],
-    status: event.status,
-    result: event.result,
-    turn: event.status === 'playing' ? opponentOf(event.mark) : null,
-    updatedAt: event.at,
-    finishedAt: event.status === 'finished' ? event.at : game.finishedAt,
-  };
-}
-
-/** An update may replace what is shown unless it is an older version of the same game. */
+/** An answer to our own request may replace what is shown unless it is an older version. */
 export function replaces(shown: GameView | null, next: GameView): boolean {
   return !shown || shown.id !== next.id || next.version >= shown.version;
-}
-
-/**
- * What a pushed move event means for the game shown: nothing (already seen), the next
- * version (applied here), or a gap (some event was missed: read the whole game again).
- */
-export function afterMoveEvent(shown: GameView, event: MoveEvent): { show: GameView } | { refresh: true } | null {
-  if (event.version <= shown.version) return null;
-  if (event.version === shown.version + 1) return { show: applyMoveEvent(shown, event) };
-  return { refresh: true };
 }
 
 const REFRESH_CODES = new Set(['game/stale', 'move/not-your-turn', 'move/cell-taken', 'game/over', 'game/not-started']);
@@ -68,12 +34,9 @@ export interface GameState {
 export function useGame(id: string): GameState {
   const [game, setGame] = useState<GameView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
   const [connection, setConnection] = useState<Connection>('connecting');
   const [presence, setPresence] = useState<Presence | null>(null);
   const current = useRef<GameView | null>(null);
-  const busy = useRef(false);
 
   const show = useCallback((next: GameView) => {
     if (!replaces(current.current, next)) return;
@@ -111,15 +74,20 @@ export function useGame(id: string): GameState {
     return subscribe({
       url: () =>
         `/api/games/${encodeURIComponent(id)}/events${current.current ? `?since=${current.current.version}` : ''}`,
+      // Every pushed change goes through the rules' own applyEvent; a gap means read it again.
       events: {
         move: (data) => {
-          const shown = current.current;
-          if (!shown) return;
-          const next = afterMoveEvent(shown, MoveEventSchema.parse(data));
-          if (next && 'show' in next) show(next.show);
-          else if (next) refresh();
+          const next = applyEvent(current.current, { type: 'move', ...MoveEventSchema.parse(data) });
+          if (next === 'gap') refresh();
+          else if (next !== current.current) show(next);
         },
-        game: (data) => show(GameViewSchema.parse(data)),
+        game: (data) => {
+          const next = applyEvent(current.current, { type: 'game', game: GameViewSchema.parse(data) });
+          if (next !== 'gap' && next !== current.current) {
+            current.current = next;
+            setGame(next);
+          }
+        },
         presence: (data) => setPresence(PresenceSchema.parse(data)),
       },
       poll,
@@ -127,50 +95,37 @@ export function useGame(id: string): GameState {
     });
   }, [id, refresh, poll, show]);
 
-  const run = useCallback(
-    async (action: () => Promise<GameView>): Promise<GameView | null> => {
-      if (busy.current) return null;
-      busy.current = true;
-      setPending(true);
-      try {
-        const result = await action();
-        setError(null);
-        return result;
-      } catch (caught) {
-        setError(describeError(caught));
-        if (caught instanceof ApiError && REFRESH_CODES.has(caught.code)) refresh();
-        return null;
-      } finally {
-        busy.current = false;
-        setPending(false);
-      }
+  // A refusal that means the page is behind (the board changed, it is not our turn): read it again.
+  const action = useAction(
+    (send: () => Promise<GameView>) => send(),
+    (caught) => {
+      if (caught instanceof ApiError && REFRESH_CODES.has(caught.code)) refresh();
     },
-    [refresh],
   );
 
   return {
     game,
     loadError,
-    error,
-    pending,
+    error: action.error,
+    pending: action.pending,
     connection,
     presence,
     move: (cell) => {
       const shown = current.current;
       if (!shown) return;
-      void run(async () => {
+      void action.run(async () => {
         const next = await onlineApi.move(id, cell, shown.version);
         show(next);
         return next;
       });
     },
-    act: (action, body) =>
-      run(async () => {
-        const result = await onlineApi.act(id, action, body);
+    act: (name, body) =>
+      action.run(async () => {
+        const result = await onlineApi.act(id, name, body);
         // A rematch answers with the new game; everything else with this one.
         if (result.id === id) show(result);
         return result;
       }),
-    dismissError: () => setError(null),
+    dismissError: () => action.setError(null),
   };
 }

@@ -1,10 +1,10 @@
-import type { GameView, Mark, Player } from '@ttt/shared';
+import { type GameView, type Mark, markOf, markOfMove, type Player } from '@ttt/shared';
 import { useState } from 'react';
 import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
-import { cellName, isConnected, markOf, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
+import { cellName, isConnected, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
 import { useGame } from '../hooks/use-game';
 import { Link, navigate } from '../router';
 
@@ -264,7 +264,7 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
           ) : (
             <ol className="mt-1 list-decimal pl-6 text-sm" data-testid="moves">
               {game.moves.map((cell, index) => {
-                const mark: Mark = index % 2 === 0 ? 'X' : 'O';
+                const mark: Mark = markOfMove(index);
                 return (
                   // biome-ignore lint/suspicious/noArrayIndexKey: moves never change order
                   <li key={index}>

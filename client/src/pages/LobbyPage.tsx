@@ -1,11 +1,11 @@
 import { type GameList, type GameSummary, type Player, PlayerNameSchema } from '@ttt/shared';
 import { type FormEvent, useState } from 'react';
-import { describeError } from '../api';
 import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
 import { lobbyLine, opponentFor, when } from '../game-text';
+import { useAction } from '../hooks/use-action';
 import { useLobby } from '../hooks/use-lobby';
 import { useSession } from '../hooks/use-session';
 import { Link, navigate } from '../router';
@@ -47,23 +47,16 @@ function GameRow({
   list: GameList;
   onChanged: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const other = opponentFor(game, player.id);
-  const act = async (action: 'accept' | 'decline' | 'cancel') => {
-    if (busy) return;
-    setBusy(true);
-    try {
-      await onlineApi.act(game.id, action);
-      if (action === 'accept') navigate(`/games/${game.id}`);
-      else onChanged();
-    } catch (caught) {
-      setError(describeError(caught));
-      onChanged();
-    } finally {
-      setBusy(false);
-    }
-  };
+  // A refusal means the lobby is behind (accepted, cancelled elsewhere): read it again too.
+  const answer = useAction(async (action: 'accept' | 'decline' | 'cancel') => {
+    await onlineApi.act(game.id, action);
+    if (action === 'accept') navigate(`/games/${game.id}`);
+    else onChanged();
+  }, onChanged);
+  const act = (action: 'accept' | 'decline' | 'cancel') => void answer.run(action);
+  const busy = answer.pending;
+  const error = answer.error;
   const title = other ? `${other.name}` : 'Invitation link';
   return (
     <li
@@ -116,24 +109,14 @@ function GameRow({
 
 function NewGame({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const create = async (body: { opponent: string } | { invite: 'link' }) => {
-    if (busy) return;
-    setBusy(true);
-    try {
-      const game = await onlineApi.createGame(body);
-      setError(null);
-      setName('');
-      if ('invite' in body) navigate(`/games/${game.id}`);
-      else onCreated();
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const creating = useAction(async (body: { opponent: string } | { invite: 'link' }) => {
+    const game = await onlineApi.createGame(body);
+    setName('');
+    if ('invite' in body) navigate(`/games/${game.id}`);
+    else onCreated();
+  });
+  const { error, setError, pending: busy } = creating;
+  const create = (body: { opponent: string } | { invite: 'link' }) => void creating.run(body);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -183,7 +166,7 @@ function NewGame({ onCreated }: { onCreated: () => void }) {
 export function LobbyPage({ player }: { player: Player }) {
   const { signOut } = useSession();
   const { lobby, error, connection, refresh, loadMore, loadingMore } = useLobby();
-  const [signingOut, setSigningOut] = useState(false);
+  const signingOut = useAction(signOut);
 
   return (
     <div className="flex flex-col gap-4">
@@ -202,13 +185,7 @@ export function LobbyPage({ player }: { player: Player }) {
         </div>
         <div className="flex items-center gap-3">
           <ConnectionBadge connection={connection} />
-          <Button
-            disabled={signingOut}
-            onClick={async () => {
-              setSigningOut(true);
-              await signOut().finally(() => setSigningOut(false));
-            }}
-          >
+          <Button disabled={signingOut.pending} onClick={() => void signingOut.run()}>
             Sign out
           </Button>
         </div>

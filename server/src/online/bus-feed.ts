@@ -1,8 +1,7 @@
-import { CellIndexSchema, GameIdSchema } from '@ttt/shared';
+import { CellIndexSchema, GameIdSchema, replayMove } from '@ttt/shared';
 import * as z from 'zod/mini';
 import { type GameRecord, GameRecordSchema, type Store } from '../storage/types.js';
 import { type ChangeFeed, type GameListener, LocalChangeFeed, playersOf, type Unwatch } from './change-feed.js';
-import { afterMove } from './moves.js';
 import { type FeedLogger, Poller } from './polling-feed.js';
 import type { RedisBus } from './redis-bus.js';
 
@@ -196,9 +195,9 @@ export class BusChangeFeed implements ChangeFeed {
     const known = this.local.latest(message.id);
     if (known && known.version >= message.v) return;
     if (known && known.version === message.v - 1) {
-      const played = afterMove(known, message.cell, message.at);
-      if (played.ok) {
-        this.local.deliver(played.next);
+      const next = replayMove(known, message.cell, message.at);
+      if (next) {
+        this.local.deliver(next);
         return;
       }
     }

@@ -3,7 +3,7 @@ import { type Presence, PresenceSchema } from '@ttt/shared';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
-import { DynamoStore } from '../storage/dynamodb.js';
+import { DynamoStore } from '../storage/dynamodb/index.js';
 import { RequestCounter } from '../storage/request-counter.js';
 import { testConfig } from '../test-support/app.js';
 import { type Dynalite, dynaliteClient, freshTableName, startDynalite } from '../test-support/dynalite.js';

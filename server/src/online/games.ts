@@ -1,20 +1,20 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
+  addToRecord,
   type CreateGameRequest,
+  type Decision,
+  decide,
+  type GameAction,
   type GameList,
-  type GameStatus,
-  newBoard,
-  opponentOf,
+  invite,
   type Player,
+  rematch,
   type WinLossRecord,
 } from '@ttt/shared';
-import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
-import { AlreadyExistsError, StaleGameError } from '../storage/errors.js';
-import { turnPlayerId } from '../storage/keys.js';
+import { DomainError } from '../domain-error.js';
+import { AlreadyExistsError } from '../storage/errors.js';
 import type { GameRecord, GameSummaryRecord, Page, Store } from '../storage/types.js';
-import type { ChangeFeed } from './change-feed.js';
-import { afterMove } from './moves.js';
-import { addToRecord, markOf } from './views.js';
+import { type ChangeFeed, playersOf } from './change-feed.js';
 
 export const PAGE_SIZE = 20;
 
@@ -27,12 +27,13 @@ export function rematchIdOf(gameId: string): string {
   return createHash('sha256').update(`${gameId}:rematch`).digest().subarray(0, 16).toString('base64url');
 }
 
-const NOT_PENDING: Record<Exclude<GameStatus, 'pending'>, { code: string; message: string }> = {
-  playing: { code: 'game/already-accepted', message: 'This invitation was already accepted' },
-  finished: { code: 'game/already-accepted', message: 'This invitation was already accepted, and the game is over' },
-  declined: { code: 'game/declined', message: 'This invitation was declined' },
-  cancelled: { code: 'game/cancelled', message: 'This invitation was cancelled' },
-};
+/** Compares an invitation link's secret in constant time. */
+function sameSecret(given: string | undefined, expected: string | null): boolean {
+  if (!given || !expected) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** Keeps the latest game this instance read or wrote, so a move usually needs no read first. */
 class RecentGames {
@@ -55,10 +56,16 @@ class RecentGames {
   }
 }
 
+/** The decided game, or the refusal as a domain error. */
+function decided(decision: Decision): GameRecord {
+  if (!decision.ok) throw new DomainError(decision.code);
+  return decision.next;
+}
+
 /**
- * Online games: invitations, moves, resignations and rematches. The rules come from shared/;
- * every write is conditional on the version it was computed from, and every change is
- * published to the change feed.
+ * Online games, as boardgame.io's master runs them: load the game, decide with the pure rules
+ * of shared/online-game.ts, make one write conditional on the version decided from, publish.
+ * Nothing here or below re-checks the rules: the version condition makes races safe.
  */
 export class Games {
   private readonly recent = new RecentGames();
@@ -72,60 +79,24 @@ export class Games {
 
   async get(id: string): Promise<GameRecord> {
     const game = await this.store.getGame(id);
-    if (!game) throw new NotFoundError('game/not-found', 'There is no game at this address');
+    if (!game) throw new DomainError('game/not-found');
     this.recent.remember(game);
     this.feed.observe(game);
     return game;
   }
 
   async create(host: Player, request: CreateGameRequest): Promise<GameRecord> {
-    let game: GameRecord;
+    let opponent: Player | null = null;
     if ('opponent' in request) {
-      const opponentId = request.opponent.toLowerCase();
-      if (opponentId === host.id)
-        throw new BadRequestError('game/self-invite', "You can't invite yourself; invite another player");
-      const opponent = await this.store.getPlayer(opponentId);
-      if (!opponent) {
-        throw new NotFoundError(
-          'player/not-found',
-          `No player is called ${request.opponent}. Check the name, or invite by link.`,
-        );
-      }
-      game = this.invitation(host, { id: opponent.id, name: opponent.name });
-    } else {
-      game = this.invitation(host, null);
+      const id = request.opponent.toLowerCase();
+      // Inviting oneself is the rules' to refuse; anyone else must exist.
+      const found = id === host.id ? host : await this.store.getPlayer(id);
+      if (!found) throw new DomainError('player/not-found', { name: request.opponent });
+      opponent = { id: found.id, name: found.name };
     }
+    const game = decided(invite(host, opponent, { id: newGameId(), token: newInviteToken() }, this.at()));
     await this.store.createGame(game);
-    return this.announce(game, [game.hostId, game.opponentId]);
-  }
-
-  /**
-   * A new, pending game: to a named opponent, or (null) behind a secret link. As in the
-   * tutorial the invitee plays X and moves first, unless `fields` say otherwise (a rematch).
-   */
-  private invitation(host: Player, opponent: Player | null, fields: Partial<GameRecord> = {}): GameRecord {
-    const at = this.now().toISOString();
-    return {
-      id: newGameId(),
-      version: 1,
-      status: 'pending',
-      invite: opponent ? 'name' : 'link',
-      inviteToken: opponent ? null : newInviteToken(),
-      hostId: host.id,
-      hostName: host.name,
-      opponentId: opponent?.id ?? null,
-      opponentName: opponent?.name ?? null,
-      hostMark: 'O',
-      board: [...newBoard()],
-      moves: [],
-      result: null,
-      createdAt: at,
-      updatedAt: at,
-      finishedAt: null,
-      rematchOf: null,
-      rematchId: null,
-      ...fields,
-    };
+    return this.announce(game, null, playersOf(game));
   }
 
   async accept(player: Player, id: string, token: string | undefined): Promise<GameRecord> {
@@ -133,93 +104,31 @@ export class Games {
     return this.fromRecent(
       id,
       (game) => game.status === 'pending',
-      (game) => this.acceptFrom(game, player, token),
-    );
-  }
-
-  private async acceptFrom(game: GameRecord, player: Player, token: string | undefined): Promise<GameRecord> {
-    if (game.invite === 'name') {
-      if (player.id !== game.opponentId) {
-        throw new ForbiddenError('game/not-invitee', 'Only the invited player can accept this invitation');
-      }
-    } else {
-      if (player.id === game.hostId) {
-        throw new ForbiddenError('game/own-invitation', 'This is your own invitation; send the link to your opponent');
-      }
-      if (game.status === 'pending' && !sameSecret(token, game.inviteToken)) {
-        throw new ForbiddenError('game/bad-invite-link', 'This invitation link is not valid; ask for a new one');
-      }
-    }
-    this.expectPending(game);
-    // Whoever accepts a link is new to this game; their lobby elsewhere must hear of it.
-    return this.update(
-      game,
-      { status: 'playing', opponentId: player.id, opponentName: player.name, inviteToken: null },
-      game.invite === 'link' ? [player.id] : [],
+      // Whoever accepts a link is new to this game; their lobby elsewhere must hear of it.
+      (game) => this.apply(game, player, { type: 'accept', token }, game.invite === 'link' ? [player.id] : []),
     );
   }
 
   async decline(player: Player, id: string): Promise<GameRecord> {
-    const game = await this.get(id);
-    if (game.invite === 'link' || player.id !== game.opponentId) {
-      throw new ForbiddenError('game/not-invitee', 'Only the invited player can decline this invitation');
-    }
-    this.expectPending(game);
-    return this.update(game, { status: 'declined' });
+    return this.apply(await this.get(id), player, { type: 'decline' });
   }
 
   async cancel(player: Player, id: string): Promise<GameRecord> {
-    const game = await this.get(id);
-    if (player.id !== game.hostId) {
-      throw new ForbiddenError('game/not-host', 'Only the player who sent this invitation can cancel it');
-    }
-    this.expectPending(game);
-    return this.update(game, { status: 'cancelled', inviteToken: null });
+    return this.apply(await this.get(id), player, { type: 'cancel' });
+  }
+
+  async resign(player: Player, id: string): Promise<GameRecord> {
+    return this.apply(await this.get(id), player, { type: 'resign' });
   }
 
   async move(player: Player, id: string, cell: number, version: number | undefined): Promise<GameRecord> {
     // The game at the version the player saw is immutable: when this instance has it (it
     // wrote or read it, or heard of it live), the conditional write alone decides, in one request.
-    const cached = [this.recent.get(id), this.feed.latest(id)].find((known) => known && known.version === version);
-    const game = version !== undefined && cached ? cached : await this.get(id);
-    const mark = markOf(game, player.id);
-    if (!mark) throw new ForbiddenError('game/not-a-player', 'You are watching this game; only its players can move');
-    if (game.status === 'finished') throw new ConflictError('game/over', 'The game is over');
-    if (game.status !== 'playing') throw new ConflictError('game/not-started', 'The game has not started');
-    if (version !== undefined && version !== game.version) {
-      throw new StaleGameError('The board changed since you saw it; here is the latest');
-    }
-    if (turnPlayerId(game) !== player.id) throw new ConflictError('move/not-your-turn', "It's not your turn");
-    const played = afterMove(game, cell, this.now().toISOString());
-    if (!played.ok) {
-      throw played.reason === 'cell-taken'
-        ? new ConflictError('move/cell-taken', 'That cell is already taken')
-        : new ConflictError('game/over', 'The game is over');
-    }
-    const next = played.next;
-    try {
-      await this.store.recordMove({ gameId: id, expectedVersion: game.version, playerId: player.id, mark, cell, next });
-    } catch (error) {
-      if (error instanceof StaleGameError) {
-        throw new StaleGameError('Another move was made at the same moment; here is the latest board');
-      }
-      throw error;
-    }
-    return this.changed(next, game);
-  }
-
-  async resign(player: Player, id: string): Promise<GameRecord> {
-    const game = await this.get(id);
-    const mark = markOf(game, player.id);
-    if (!mark) throw new ForbiddenError('game/not-a-player', 'Only the players can resign');
-    if (game.status !== 'playing')
-      throw new ConflictError('game/not-playing', 'Only a game in progress can be resigned');
-    const at = this.now().toISOString();
-    return this.update(game, {
-      status: 'finished',
-      result: { winner: opponentOf(mark), reason: 'resign', line: null },
-      finishedAt: at,
-    });
+    const cached =
+      version === undefined
+        ? undefined
+        : [this.recent.get(id), this.feed.latest(id)].find((known) => known?.version === version);
+    return this.apply(cached ?? (await this.get(id)), player, { type: 'move', cell, version });
   }
 
   /** A new invitation to the same opponent, marks swapped; one per finished game. */
@@ -234,33 +143,16 @@ export class Games {
   }
 
   private async rematchFrom(game: GameRecord, player: Player): Promise<GameRecord> {
-    const mark = markOf(game, player.id);
-    if (!mark || !game.opponentId || !game.opponentName) {
-      throw new ForbiddenError('game/not-a-player', 'Only the players can ask for a rematch');
-    }
-    if (game.status !== 'finished')
-      throw new ConflictError('game/not-finished', 'A rematch can follow only a finished game');
-    if (game.rematchId) throw new ConflictError('game/rematch-exists', 'A rematch was already offered for this game');
-    const opponent =
-      player.id === game.hostId
-        ? { id: game.opponentId, name: game.opponentName }
-        : { id: game.hostId, name: game.hostName };
-    const rematch = this.invitation(player, opponent, {
-      id: rematchIdOf(game.id),
-      hostMark: opponentOf(mark),
-      rematchOf: game.id,
-    });
+    const next = decided(rematch(game, player, rematchIdOf(game.id), this.at()));
     try {
-      await this.store.createGame(rematch);
+      await this.store.createGame(next);
     } catch (error) {
-      if (error instanceof AlreadyExistsError) {
-        throw new ConflictError('game/rematch-exists', 'A rematch was already offered for this game');
-      }
+      if (error instanceof AlreadyExistsError) throw new DomainError('game/rematch-exists');
       throw error;
     }
-    await this.announce(rematch, [player.id, opponent.id]);
-    await this.linkRematch(game, rematch.id);
-    return rematch;
+    await this.announce(next, null, playersOf(next));
+    await this.linkRematch(game, next.id);
+    return next;
   }
 
   async list(playerId: string, list: GameList, cursor?: string, limit = PAGE_SIZE): Promise<Page<GameSummaryRecord>> {
@@ -279,53 +171,56 @@ export class Games {
     return record;
   }
 
+  private at(): string {
+    return this.now().toISOString();
+  }
+
+  /**
+   * Decide, write conditionally on the version decided from, publish. `newIn`: players whose
+   * lobbies the game enters with this change.
+   */
+  private async apply(game: GameRecord, player: Player, action: GameAction, newIn: string[] = []) {
+    const next = decided(decide(game, player, action, this.at(), sameSecret));
+    if (action.type === 'move') await this.store.recordMove(next, game.version);
+    else await this.store.updateGame(next, game.version);
+    return newIn.length > 0 ? this.announce(next, game, newIn) : this.changed(next, game);
+  }
+
   /**
    * Decides on the copy of the game this instance last read or wrote, saving a read, when
    * `usable` says that copy can only be current or stale in a way the write's condition
-   * catches. Any refusal (a 4xx: a stale copy, or a rule) is decided again on a fresh read, so
-   * every answer is the one reading first would give. `decide` must not refuse after writing.
+   * catches. Any refusal (a stale copy, or a rule) is decided again on a fresh read, so every
+   * answer is the one reading first would give. `act` must not refuse after writing.
    */
   private async fromRecent(
     id: string,
     usable: (game: GameRecord) => boolean,
-    decide: (game: GameRecord) => Promise<GameRecord>,
+    act: (game: GameRecord) => Promise<GameRecord>,
   ): Promise<GameRecord> {
     const recent = this.recent.get(id);
     if (recent && usable(recent)) {
       try {
-        return await decide(recent);
+        return await act(recent);
       } catch (error) {
-        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        if (!(error instanceof DomainError) || error.code === 'storage/unavailable') throw error;
       }
     }
-    return decide(await this.get(id));
-  }
-
-  private expectPending(game: GameRecord) {
-    if (game.status !== 'pending') {
-      const { code, message } = NOT_PENDING[game.status];
-      throw new ConflictError(code, message);
-    }
-  }
-
-  /** Writes the next version of a game; `newIn`: players whose lobbies the game now enters. */
-  private async update(game: GameRecord, changes: Partial<GameRecord>, newIn: string[] = []): Promise<GameRecord> {
-    const next: GameRecord = { ...game, ...changes, version: game.version + 1, updatedAt: this.now().toISOString() };
-    await this.store.updateGame(next, { version: game.version, status: game.status });
-    return newIn.length > 0 ? this.announce(next, newIn, game) : this.changed(next, game);
+    return act(await this.get(id));
   }
 
   /** Points the finished game at its rematch, so its page offers to open it. */
   private async linkRematch(game: GameRecord, rematchId: string) {
     let current = game;
     for (let attempt = 0; attempt < 3; attempt++) {
+      const decision = decide(current, { id: '', name: '' }, { type: 'link-rematch', rematchId }, this.at());
+      if (!decision.ok) return; // linked already, by the other player's click
       try {
-        await this.update(current, { rematchId });
+        await this.store.updateGame(decision.next, current.version);
+        this.changed(decision.next, current);
         return;
       } catch (error) {
-        if (!(error instanceof StaleGameError)) throw error;
+        if (!(error instanceof DomainError) || error.code !== 'game/stale') throw error;
         current = await this.get(game.id);
-        if (current.rematchId) return;
       }
     }
   }
@@ -363,7 +258,7 @@ export class Games {
    * instance directly (the bus, or a single instance) that is all; otherwise the instances
    * poll, and the lobby versions are bumped so they re-list those lobbies.
    */
-  private async announce(game: GameRecord, newIn: (string | null)[], previous: GameRecord | null = null) {
+  private async announce(game: GameRecord, previous: GameRecord | null, newIn: (string | null)[]) {
     this.recent.remember(game);
     const heard = await this.feed.publish(game, previous).catch((error: unknown) => {
       this.log?.warn({ err: error, gameId: game.id }, 'could not announce a change');
@@ -372,11 +267,4 @@ export class Games {
     if (!heard) await this.tellLobbies(newIn, game.id);
     return game;
   }
-}
-
-function sameSecret(given: string | undefined, expected: string | null): boolean {
-  if (!given || !expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -5,9 +5,12 @@ import {
   GamePageSchema,
   GameParamsSchema,
   GameViewSchema,
+  gameView,
   MoveOnlineRequestSchema,
   type Player,
   PresenceSchema,
+  summaryView,
+  toEvent,
 } from '@ttt/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod/mini';
@@ -16,7 +19,6 @@ import type { Games } from '../online/games.js';
 import type { Live } from '../online/live.js';
 import { type GamePresence, Presence } from '../online/presence.js';
 import { currentPlayer, requirePlayer } from '../online/session-player.js';
-import { gameView, summaryView } from '../online/views.js';
 import type { GameRecord } from '../storage/types.js';
 
 export interface GameRoutesOptions {
@@ -159,11 +161,10 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
     async (request, reply) => {
       const id = request.params.id;
       const viewerId = currentPlayer(request)?.id ?? null;
-      let shown = {
-        version: Math.max(lastEventId(request.headers['last-event-id']), request.query.since ?? -1),
-        moves: -1,
-        status: '',
-      };
+      /** The newest version this stream has sent (the client says which it has on reconnecting). */
+      let shownVersion = Math.max(lastEventId(request.headers['last-event-id']), request.query.since ?? -1);
+      /** That version itself, once this stream has sent or read it: moves are sent against it. */
+      let shown: GameRecord | null = null;
 
       // Listen before reading, so nothing written in between is missed.
       const early: GameRecord[] = [];
@@ -175,27 +176,26 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
           early.push(game);
           return;
         }
-        if (game.version < shown.version) return;
+        if (game.version < shownVersion) return;
         players = playersOf(game);
-        if (game.version === shown.version) return;
-        if (game.version === shown.version + 1 && shown.status === 'playing' && game.moves.length === shown.moves + 1) {
-          stream.send({
-            id: game.version,
-            event: 'move',
-            data: {
-              id: game.id,
-              version: game.version,
-              cell: game.moves.at(-1),
-              mark: game.moves.length % 2 === 1 ? 'X' : 'O',
-              status: game.status,
-              result: game.result,
-              at: game.updatedAt,
-            },
-          });
-        } else {
-          stream.send({ id: game.version, event: 'game', data: gameView(game, viewerId) });
+        if (game.version === shownVersion) {
+          shown ??= game;
+          return;
         }
-        shown = { version: game.version, moves: game.moves.length, status: game.status };
+        // The next version after one this stream holds: the event clients apply (a move is
+        // small). Anything else (a gap, a first look): the whole game, as this viewer sees it.
+        const event =
+          shown && game.version === shown.version + 1
+            ? toEvent(shown, game)
+            : { type: 'game' as const, game: gameView(game, viewerId) };
+        if (event.type === 'move') {
+          const { type: _type, ...move } = event;
+          stream.send({ id: game.version, event: 'move', data: move });
+        } else {
+          stream.send({ id: game.version, event: 'game', data: event.game });
+        }
+        shown = game;
+        shownVersion = game.version;
       };
       const unwatch = await feed.watchGame(id, push);
       let game: GameRecord;
@@ -208,8 +208,6 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
       players = playersOf(game);
       stream = app.openEventStream(request, reply);
       stream.onClose(unwatch);
-      if (game.version === shown.version)
-        shown = { version: game.version, moves: game.moves.length, status: game.status };
       for (const change of [game, ...early]) push(change);
 
       // Presence: this stream counts as the viewer being here, and the page hears who else is.

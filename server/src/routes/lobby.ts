@@ -1,9 +1,8 @@
-import { LobbySchema } from '@ttt/shared';
+import { LobbySchema, summaryView } from '@ttt/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ChangeFeed } from '../online/change-feed.js';
 import type { Games } from '../online/games.js';
 import { requirePlayer } from '../online/session-player.js';
-import { summaryView } from '../online/views.js';
 import type { GameSummaryRecord, Page } from '../storage/types.js';
 
 export interface LobbyRoutesOptions {

@@ -1,31 +1,28 @@
-import { AppError, BadRequestError, ConflictError, UnavailableError } from '../errors.js';
+import { DomainError } from '../domain-error.js';
 
-/** The game changed since it was read (or is not in the state the write expected). */
-export class StaleGameError extends ConflictError {
-  constructor(message = 'The game changed meanwhile; reload it and try again') {
-    super('game/stale', message);
-  }
-}
-
-export class AlreadyExistsError extends ConflictError {
-  constructor(what: string) {
-    super('storage/exists', `${what} already exists`);
-  }
-}
-
-export class BadCursorError extends BadRequestError {
+/** The game is no longer at the version the write was decided from. */
+export class StaleGameError extends DomainError {
   constructor() {
-    super('request/bad-cursor', 'The page cursor is not valid; start from the first page');
+    super('game/stale');
+  }
+}
+
+/** An item with this key exists already. */
+export class AlreadyExistsError extends DomainError {
+  constructor(what: string) {
+    super('storage/exists', { what });
+  }
+}
+
+export class BadCursorError extends DomainError {
+  constructor() {
+    super('request/bad-cursor');
   }
 }
 
 /** The database did not answer (after the SDK's retries). */
-export class StorageUnavailableError extends UnavailableError {
-  constructor(message = 'The game storage is not reachable right now; please try again in a moment') {
-    super('storage/unavailable', message);
+export class StorageUnavailableError extends DomainError {
+  constructor() {
+    super('storage/unavailable');
   }
-}
-
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
 }

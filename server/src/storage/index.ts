@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { StoreLogger } from './dynamodb.js';
+import type { StoreLogger } from './dynamodb/index.js';
 import { MemoryStore } from './memory.js';
 import type { Store } from './types.js';
 
@@ -12,7 +12,7 @@ export async function createStore(config: Pick<Config, 'storage'>, logger?: Stor
   if (settings.kind === 'memory') return new MemoryStore();
 
   // Loaded only when used: the SDK is most of the start-up time of a memory-backed server.
-  const { createDynamoClient, DynamoStore } = await import('./dynamodb.js');
+  const { createDynamoClient, DynamoStore } = await import('./dynamodb/index.js');
   const client = createDynamoClient({
     region: settings.region,
     endpoint: settings.endpoint,

@@ -1,4 +1,4 @@
-import type { GameList, GameStatus, Mark } from '@ttt/shared';
+import type { GameList, GameStatus } from '@ttt/shared';
 import { BadCursorError } from './errors.js';
 import type { GameRecord, GameSummaryRecord } from './types.js';
 
@@ -33,19 +33,6 @@ export function decodeCursor(cursor: string, status: GameStatus): string {
     if (typeof key === 'string' && key.startsWith(`${status.toUpperCase()}#`) && key.length < 200) return key;
   } catch {}
   throw new BadCursorError();
-}
-
-/** The mark whose turn it is, or null when the game is not being played. */
-export function turnMark(status: GameStatus, moveCount: number): Mark | null {
-  if (status !== 'playing') return null;
-  return moveCount % 2 === 0 ? 'X' : 'O';
-}
-
-/** The id of the player whose turn it is, or null. */
-export function turnPlayerId(game: GameRecord): string | null {
-  const mark = turnMark(game.status, game.moves.length);
-  if (!mark) return null;
-  return mark === game.hostMark ? game.hostId : game.opponentId;
 }
 
 export function toSummary(game: GameRecord): GameSummaryRecord {

@@ -1,10 +1,9 @@
 import { AlreadyExistsError, StaleGameError } from './errors.js';
-import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus, toSummary, turnPlayerId } from './keys.js';
+import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus, toSummary } from './keys.js';
 import type {
   GameRecord,
   GameSummaryRecord,
   ListQuery,
-  MoveWrite,
   Page,
   PlayerRecord,
   PollResult,
@@ -69,26 +68,14 @@ export class MemoryStore implements Store {
     });
   }
 
-  async updateGame(next: GameRecord, expected: { version: number; status: GameRecord['status'] }): Promise<void> {
+  async updateGame(next: GameRecord, expectedVersion: number): Promise<void> {
     const stored = this.games.get(next.id);
-    if (!stored || stored.version !== expected.version || stored.status !== expected.status) {
-      throw new StaleGameError();
-    }
+    if (!stored || stored.version !== expectedVersion) throw new StaleGameError();
     this.games.set(next.id, structuredClone(next));
   }
 
-  async recordMove(move: MoveWrite): Promise<void> {
-    const stored = this.games.get(move.gameId);
-    if (
-      !stored ||
-      stored.version !== move.expectedVersion ||
-      stored.status !== 'playing' ||
-      turnPlayerId(stored) !== move.playerId ||
-      stored.board[move.cell] !== ''
-    ) {
-      throw new StaleGameError();
-    }
-    this.games.set(move.gameId, structuredClone(move.next));
+  async recordMove(next: GameRecord, expectedVersion: number): Promise<void> {
+    await this.updateGame(next, expectedVersion);
   }
 
   async listGames(query: ListQuery): Promise<Page<GameSummaryRecord>> {

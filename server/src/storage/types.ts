@@ -1,15 +1,4 @@
-import {
-  BoardSchema,
-  CellIndexSchema,
-  GameIdSchema,
-  type GameList,
-  type GameStatus,
-  GameStatusSchema,
-  type Mark,
-  MarkSchema,
-  ResultSchema,
-} from '@ttt/shared';
-import * as z from 'zod/mini';
+import { type GameList, type OnlineGame, OnlineGameSchema, type OnlineGameSummary } from '@ttt/shared';
 
 /**
  * What the storage keeps, and the operations on it, in the game's words and shaped the way
@@ -30,34 +19,12 @@ export interface PlayerRecord {
   lastFailedSignInAt: string | null;
 }
 
-/** A game as stored, and as instances tell each other about it on the bus. */
-export const GameRecordSchema = z.object({
-  id: GameIdSchema,
-  /** Bumped by every change; writes are conditional on it. */
-  version: z.int(),
-  status: GameStatusSchema,
-  invite: z.enum(['name', 'link']),
-  /** The secret of a link invitation (null for invitations by name). */
-  inviteToken: z.nullable(z.string()),
-  hostId: z.string(),
-  hostName: z.string(),
-  opponentId: z.nullable(z.string()),
-  opponentName: z.nullable(z.string()),
-  /** The host's mark; the opponent plays the other one. */
-  hostMark: MarkSchema,
-  board: BoardSchema,
-  moves: z.array(CellIndexSchema),
-  result: z.nullable(ResultSchema),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  finishedAt: z.nullable(z.string()),
-  rematchOf: z.nullable(GameIdSchema),
-  rematchId: z.nullable(GameIdSchema),
-});
-export type GameRecord = z.infer<typeof GameRecordSchema>;
+/** A game as stored, and as instances tell each other about it on the bus: shared/'s online game. */
+export const GameRecordSchema = OnlineGameSchema;
+export type GameRecord = OnlineGame;
 
 /** What the lobby lists show: the record without the move list and the invitation secret. */
-export type GameSummaryRecord = Omit<GameRecord, 'moves' | 'inviteToken' | 'finishedAt' | 'rematchId'>;
+export type GameSummaryRecord = OnlineGameSummary;
 
 export interface Page<T> {
   items: T[];
@@ -71,19 +38,6 @@ export interface ListQuery {
   list: GameList;
   limit: number;
   cursor?: string | undefined;
-}
-
-/** A move as the store checks and writes it, in one conditional write. */
-export interface MoveWrite {
-  gameId: string;
-  /** The version the move was computed from. */
-  expectedVersion: number;
-  /** The player whose turn it must be, and their mark. */
-  playerId: string;
-  mark: Mark;
-  cell: number;
-  /** The game after the move (status, result, times), as the rules computed it. */
-  next: GameRecord;
 }
 
 export interface PollResult {
@@ -136,15 +90,15 @@ export interface Store {
   /** Several games at once, in no particular order; missing ones are left out. */
   getGames(ids: readonly string[]): Promise<GameRecord[]>;
   /**
-   * Replaces the game with `next` if it is still at `expected` version and status;
-   * otherwise throws StaleGameError and changes nothing.
+   * Replaces the game with `next` if it is still at `expectedVersion`; otherwise throws
+   * StaleGameError and changes nothing. The rules decided `next`; the store only stores.
    */
-  updateGame(next: GameRecord, expected: { version: number; status: GameStatus }): Promise<void>;
+  updateGame(next: GameRecord, expectedVersion: number): Promise<void>;
   /**
-   * Records one move if the game is still at the expected version, in play, it is the
-   * player's turn and the cell is empty; otherwise throws StaleGameError.
+   * Writes `next`, one move after the stored game, if that is still at `expectedVersion`
+   * (otherwise StaleGameError): what the move changes, in one conditional write.
    */
-  recordMove(move: MoveWrite): Promise<void>;
+  recordMove(next: GameRecord, expectedVersion: number): Promise<void>;
   /** One page of a player's games in one list, newest first. Throws BadCursorError. */
   listGames(query: ListQuery): Promise<Page<GameSummaryRecord>>;
 

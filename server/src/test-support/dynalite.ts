@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { createDynamoClient, type DynamoClientSettings, DynamoStore } from '../storage/dynamodb.js';
+import { createDynamoClient, type DynamoClientSettings, DynamoStore } from '../storage/dynamodb/index.js';
 import { RequestCounter } from '../storage/request-counter.js';
 
 export interface Dynalite {

@@ -1,0 +1,24 @@
+import type { RefusalCode } from '@ttt/shared';
+
+/** Every code the game's own layers (the rules, the service, the stores) can answer with. */
+export type DomainErrorCode =
+  | RefusalCode
+  | 'game/not-found'
+  | 'player/not-found'
+  | 'storage/exists'
+  | 'storage/unavailable'
+  | 'request/bad-cursor';
+
+/**
+ * An error in the game's words, with no HTTP in it: a stable code, and the details its
+ * message needs. errors.ts gives every code its status and message, in one table.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    readonly details: Readonly<Record<string, string>> = {},
+  ) {
+    super(code);
+    this.name = 'DomainError';
+  }
+}

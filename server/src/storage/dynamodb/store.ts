@@ -1,0 +1,492 @@
+import {
+  BatchGetItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { AlreadyExistsError, StaleGameError, StorageUnavailableError } from '../errors.js';
+import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus } from '../keys.js';
+import { type RequestCounter, type RequestCounts, requestCounter } from '../request-counter.js';
+import type {
+  GameRecord,
+  GameSummaryRecord,
+  ListQuery,
+  Page,
+  PlayerRecord,
+  PollResult,
+  PresenceRecord,
+  PresenceWrite,
+  Store,
+} from '../types.js';
+import {
+  attendanceAttribute,
+  gameFromItem,
+  gameItem,
+  HeartbeatItemSchema,
+  INSTANCE_ATTRIBUTE,
+  INSTANCE_PREFIX,
+  type Item,
+  isGameId,
+  type Listed,
+  LobbyVersionSchema,
+  n,
+  PLAYER_PREFIX,
+  PRESENCE_PREFIX,
+  parseItem,
+  playerFromItem,
+  playerItem,
+  presenceFromItem,
+  resultAttribute,
+  SEEN_ATTRIBUTE,
+  s,
+  summaryFromItem,
+} from './codec.js';
+import { CONDITION_FAILED, describeError, isConditionFailed, isUnavailable } from './sdk-errors.js';
+import { DEFAULT_TABLE, type EnsureTableOptions, ensureTable, HOST_INDEX, OPPONENT_INDEX } from './table.js';
+
+/**
+ * Production storage: one DynamoDB table holding games and players, laid out like the AWS
+ * tic-tac-toe tutorial. docs/dynamodb.md describes the items, the indexes and every request.
+ * The store only stores: the rules decided every record it writes, and each write is
+ * conditional on the version they were decided from.
+ */
+
+const BATCH_GET_LIMIT = 100;
+
+/** The least a logger must do; pino and Fastify's logger fit. */
+export interface StoreLogger {
+  debug(details: object, message: string): void;
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+const silent: StoreLogger = { debug() {}, info() {}, warn() {} };
+
+export interface DynamoStoreOptions {
+  logger?: StoreLogger;
+  /** Where requests are counted; the process-wide `requestCounter` unless given. */
+  counter?: RequestCounter;
+}
+
+let middlewareId = 0;
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class DynamoStore implements Store {
+  readonly kind = 'dynamodb';
+  private readonly logger: StoreLogger;
+  private readonly counter: RequestCounter;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly table: string = DEFAULT_TABLE,
+    options: DynamoStoreOptions = {},
+  ) {
+    this.logger = options.logger ?? silent;
+    this.counter = options.counter ?? requestCounter;
+    // Once per command, before the SDK's retries: the count is what the code asked for. The
+    // client resolves its stack once (cacheMiddleware), so this must come before any request.
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        const command = context.commandName ?? 'UnknownCommand';
+        const { operation, count } = this.counter.record(command);
+        this.logger.debug({ command, operation, count, table: this.table }, 'dynamodb request');
+        return next(args);
+      },
+      { step: 'initialize', name: `tttRequestCounter${middlewareId++}` },
+    );
+  }
+
+  /** DynamoDB requests this store has sent, by command and by API operation. */
+  requestCounts(): RequestCounts {
+    return this.counter.snapshot();
+  }
+
+  // --- players ---------------------------------------------------------------------------
+
+  async createPlayer(player: PlayerRecord): Promise<boolean> {
+    const written = await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: playerItem(player),
+          ConditionExpression: 'attribute_not_exists(GameId)',
+        }),
+      ),
+    );
+    return written !== CONDITION_FAILED;
+  }
+
+  async getPlayer(id: string): Promise<PlayerRecord | null> {
+    const answer = await this.call(() =>
+      this.client.send(
+        new GetItemCommand({ TableName: this.table, Key: { GameId: s(PLAYER_PREFIX + id) }, ConsistentRead: true }),
+      ),
+    );
+    return answer.Item ? playerFromItem(answer.Item) : null;
+  }
+
+  async recordSignInFailure(id: string, at: string): Promise<PlayerRecord | null> {
+    const answer = await this.conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(PLAYER_PREFIX + id) },
+          UpdateExpression: 'ADD #failed :one SET #lastFailed = :at',
+          ConditionExpression: 'attribute_exists(GameId)',
+          ExpressionAttributeNames: { '#failed': 'FailedSignIns', '#lastFailed': 'LastFailedSignInAt' },
+          ExpressionAttributeValues: { ':one': n(1), ':at': s(at) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    if (answer === CONDITION_FAILED) return null;
+    return answer.Attributes ? playerFromItem(answer.Attributes) : null;
+  }
+
+  async clearSignInFailures(id: string): Promise<void> {
+    // A missing player has nothing to clear: a failed condition is the answer, not an error.
+    await this.conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(PLAYER_PREFIX + id) },
+          UpdateExpression: 'SET #failed = :zero REMOVE #lastFailed',
+          // Without it, an update of a missing key would create a half player.
+          ConditionExpression: 'attribute_exists(GameId)',
+          ExpressionAttributeNames: { '#failed': 'FailedSignIns', '#lastFailed': 'LastFailedSignInAt' },
+          ExpressionAttributeValues: { ':zero': n(0) },
+        }),
+      ),
+    );
+  }
+
+  // --- games -----------------------------------------------------------------------------
+
+  async createGame(game: GameRecord): Promise<void> {
+    if (!isGameId(game.id)) throw new Error(`Not a game id: ${game.id}`);
+    const written = await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: gameItem(game),
+          ConditionExpression: 'attribute_not_exists(GameId)',
+        }),
+      ),
+    );
+    if (written === CONDITION_FAILED) throw new AlreadyExistsError('A game with this id');
+  }
+
+  async getGame(id: string): Promise<GameRecord | null> {
+    if (!isGameId(id)) return null;
+    const answer = await this.call(() =>
+      this.client.send(new GetItemCommand({ TableName: this.table, Key: { GameId: s(id) }, ConsistentRead: true })),
+    );
+    return answer.Item ? gameFromItem(answer.Item) : null;
+  }
+
+  async getGames(ids: readonly string[]): Promise<GameRecord[]> {
+    const keys = [...new Set(ids)].filter(isGameId).map((id) => ({ GameId: s(id) }));
+    return (await this.batchGet(keys)).map(gameFromItem);
+  }
+
+  /** Items by key, consistently read, 100 keys per request, unread keys asked for again. */
+  private async batchGet(allKeys: Item[]): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let start = 0; start < allKeys.length; start += BATCH_GET_LIMIT) {
+      let keys = allKeys.slice(start, start + BATCH_GET_LIMIT);
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) {
+          // DynamoDB left some keys unread (throttling or size): back off, then ask for those only.
+          if (attempt > 6) throw new StorageUnavailableError();
+          await wait(Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2));
+        }
+        const answer = await this.call(() =>
+          this.client.send(
+            new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+          ),
+        );
+        items.push(...(answer.Responses?.[this.table] ?? []));
+        keys = answer.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return items;
+  }
+
+  async updateGame(next: GameRecord, expectedVersion: number): Promise<void> {
+    if (!isGameId(next.id)) throw new StaleGameError();
+    const written = await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: gameItem(next),
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#version': 'Version' },
+          ExpressionAttributeValues: { ':version': n(expectedVersion) },
+        }),
+      ),
+    );
+    if (written === CONDITION_FAILED) throw new StaleGameError();
+  }
+
+  /** One UpdateItem: the move, the new version and, for a finishing move, the outcome. */
+  async recordMove(next: GameRecord, expectedVersion: number): Promise<void> {
+    const cell = next.moves.at(-1);
+    const mark = cell === undefined ? undefined : next.board[cell];
+    // The cell becomes part of the expression text (a list index cannot be a placeholder).
+    if (cell === undefined || !Number.isInteger(cell) || cell < 0 || cell > 8 || !mark || !isGameId(next.id)) {
+      throw new StaleGameError();
+    }
+    const names: Record<string, string> = {
+      '#board': 'Board',
+      '#moves': 'Moves',
+      '#version': 'Version',
+      '#updated': 'UpdatedAt',
+      '#statusDate': 'StatusDate',
+    };
+    const values: Item = {
+      ':mark': s(mark),
+      ':cell': { L: [n(cell)] },
+      ':next': n(next.version),
+      ':updated': s(next.updatedAt),
+      ':statusDate': s(listSortKey(next)),
+      ':expected': n(expectedVersion),
+    };
+    const set = [
+      `#board[${cell}] = :mark`,
+      '#moves = list_append(#moves, :cell)',
+      '#version = :next',
+      '#updated = :updated',
+      '#statusDate = :statusDate',
+    ];
+    if (next.status !== 'playing') {
+      names['#status'] = 'Status';
+      set.push('#status = :status');
+      values[':status'] = s(next.status);
+      if (next.result) {
+        names['#result'] = 'Result';
+        set.push('#result = :result');
+        values[':result'] = resultAttribute(next.result);
+      }
+      if (next.finishedAt) {
+        names['#finished'] = 'FinishedAt';
+        set.push('#finished = :finished');
+        values[':finished'] = s(next.finishedAt);
+      }
+    }
+    const written = await this.conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(next.id) },
+          UpdateExpression: `SET ${set.join(', ')}`,
+          // The version is what makes two moves for one turn safe: the rules decided this one.
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    if (written === CONDITION_FAILED) throw new StaleGameError();
+  }
+
+  // --- lists -----------------------------------------------------------------------------
+
+  /**
+   * A Query per index the list covers, newest first, over the key range of the list's status
+   * (up to the cursor). 'playing' and 'finished' merge the host and opponent indexes.
+   */
+  async listGames(query: ListQuery): Promise<Page<GameSummaryRecord>> {
+    const status = listStatus(query.list);
+    const before = query.cursor === undefined ? null : decodeCursor(query.cursor, status);
+    const prefix = `${status.toUpperCase()}#`;
+    // '$' follows '#': [PREFIX#, PREFIX$] holds every key of the status and nothing else.
+    const range = { low: prefix, high: before ?? `${status.toUpperCase()}$` };
+    // BETWEEN includes the cursor's own item; one more, to know whether a next page exists.
+    const wanted = query.limit + 1 + (before === null ? 0 : 1);
+    const found = await Promise.all(
+      listRoles(query.list).map((role) =>
+        this.queryIndex(role === 'host' ? HOST_INDEX : OPPONENT_INDEX, query.playerId, range, wanted),
+      ),
+    );
+    // Past the cursor, and each game once (a self-invitation would be in both indexes).
+    const unique = new Map<string, Listed>();
+    for (const game of found.flat()) if (before === null || game.statusDate < before) unique.set(game.id, game);
+    const games = [...unique.values()].sort((a, b) =>
+      a.statusDate < b.statusDate ? 1 : a.statusDate > b.statusDate ? -1 : 0,
+    );
+    const page = games.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(({ statusDate: _key, ...summary }) => summary),
+      cursor: games.length > query.limit && last ? encodeCursor(last.statusDate) : null,
+    };
+  }
+
+  private async queryIndex(
+    index: string,
+    playerId: string,
+    range: { low: string; high: string },
+    wanted: number,
+  ): Promise<Listed[]> {
+    const games: Listed[] = [];
+    let startKey: Item | undefined;
+    // Usually one request; more only when DynamoDB cuts a page at 1 MB.
+    do {
+      const answer = await this.call(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: index,
+            KeyConditionExpression: '#player = :player AND #statusDate BETWEEN :low AND :high',
+            ExpressionAttributeNames: {
+              '#player': index === HOST_INDEX ? 'HostId' : 'OpponentId',
+              '#statusDate': 'StatusDate',
+            },
+            ExpressionAttributeValues: { ':player': s(playerId), ':low': s(range.low), ':high': s(range.high) },
+            ScanIndexForward: false,
+            Limit: wanted - games.length,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      for (const item of answer.Items ?? []) games.push(summaryFromItem(item));
+      startKey = answer.LastEvaluatedKey;
+    } while (startKey && games.length < wanted);
+    return games;
+  }
+
+  // --- live updates across instances ------------------------------------------------------
+
+  async touchLobby(playerId: string): Promise<void> {
+    // Only an existing player has a lobby; for anyone else there is nothing to touch.
+    await this.conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(PLAYER_PREFIX + playerId) },
+          UpdateExpression: 'ADD #lobby :one',
+          ConditionExpression: 'attribute_exists(GameId)',
+          ExpressionAttributeNames: { '#lobby': 'LobbyVersion' },
+          ExpressionAttributeValues: { ':one': n(1) },
+        }),
+      ),
+    );
+  }
+
+  /** Games and players' lobby versions in one BatchGetItem (per 100 keys). */
+  async poll(gameIds: readonly string[], playerIds: readonly string[]): Promise<PollResult> {
+    const keys = [
+      ...[...new Set(gameIds)].filter(isGameId).map((id) => ({ GameId: s(id) })),
+      ...[...new Set(playerIds)].map((id) => ({ GameId: s(PLAYER_PREFIX + id) })),
+    ];
+    const result: PollResult = { games: [], lobbies: {} };
+    for (const item of await this.batchGet(keys)) {
+      const key = item.GameId?.S ?? '';
+      if (key.startsWith(PLAYER_PREFIX)) {
+        result.lobbies[key.slice(PLAYER_PREFIX.length)] =
+          parseItem(LobbyVersionSchema, item, 'player').LobbyVersion ?? 0;
+      } else {
+        result.games.push(gameFromItem(item));
+      }
+    }
+    return result;
+  }
+
+  // --- presence, for instances that share no bus --------------------------------------------
+
+  /** One UpdateItem on the game's presence item, conditional on the instance's seq moving forward. */
+  async savePresence(write: PresenceWrite): Promise<void> {
+    const names: Record<string, string> = { '#instance': `${INSTANCE_ATTRIBUTE}${write.instanceId}`, '#seq': 'Seq' };
+    const values: Item = {
+      ':attendance': attendanceAttribute(write.attendance),
+      ':seq': n(write.attendance.seq),
+    };
+    const set = ['#instance = :attendance'];
+    Object.entries(write.left).forEach(([viewer, at], index) => {
+      names[`#seen${index}`] = `${SEEN_ATTRIBUTE}${viewer}`;
+      values[`:seen${index}`] = s(at);
+      set.push(`#seen${index} = :seen${index}`);
+    });
+    // A stale write (its seq not newer) changes nothing: the failed condition is the answer.
+    await this.conditional(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(PRESENCE_PREFIX + write.gameId) },
+          UpdateExpression: `SET ${set.join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(#instance) OR #instance.#seq < :seq',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+
+  async loadPresence(gameIds: readonly string[]): Promise<PresenceRecord[]> {
+    const keys = [...new Set(gameIds)].filter(isGameId).map((id) => ({ GameId: s(PRESENCE_PREFIX + id) }));
+    return (await this.batchGet(keys)).map(presenceFromItem);
+  }
+
+  async saveHeartbeat(instanceId: string, until: string): Promise<void> {
+    await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: { GameId: s(INSTANCE_PREFIX + instanceId), Until: s(until) },
+          ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
+          ExpressionAttributeNames: { '#until': 'Until' },
+          ExpressionAttributeValues: { ':until': s(until) },
+        }),
+      ),
+    );
+  }
+
+  async loadHeartbeats(instanceIds: readonly string[]): Promise<Record<string, string>> {
+    const keys = [...new Set(instanceIds)].map((id) => ({ GameId: s(INSTANCE_PREFIX + id) }));
+    const result: Record<string, string> = {};
+    for (const item of await this.batchGet(keys)) {
+      const heartbeat = parseItem(HeartbeatItemSchema, item, 'instance heartbeat');
+      result[heartbeat.GameId.slice(INSTANCE_PREFIX.length)] = heartbeat.Until;
+    }
+    return result;
+  }
+
+  /** A conditional write: its answer, or CONDITION_FAILED when DynamoDB refused the condition. */
+  private async conditional<T>(send: () => Promise<T>): Promise<T | typeof CONDITION_FAILED> {
+    try {
+      return await this.call(send);
+    } catch (error) {
+      if (isConditionFailed(error)) return CONDITION_FAILED;
+      throw error;
+    }
+  }
+
+  /** Runs one request; throttling, timeouts and network errors (after the SDK's retries) become a 503. */
+  private async call<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (isUnavailable(error)) {
+        this.logger.warn({ err: error, table: this.table }, `DynamoDB is not answering: ${describeError(error)}`);
+        throw new StorageUnavailableError();
+      }
+      throw error;
+    }
+  }
+
+  // --- the table -------------------------------------------------------------------------
+
+  /**
+   * Makes sure the table and both indexes exist and are ACTIVE, creating them when `create`
+   * is set. Throws an error that says what to do when they are missing or cannot be made.
+   */
+  ensureTable(options: EnsureTableOptions): Promise<void> {
+    return ensureTable({ client: this.client, table: this.table, logger: this.logger }, options);
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}

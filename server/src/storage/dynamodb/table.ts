@@ -1,0 +1,163 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import { SUMMARY_ATTRIBUTES } from './codec.js';
+import { describeError, isNamed, isUnavailable } from './sdk-errors.js';
+
+/** The table and its two indexes: described, created when missing and allowed, waited for. */
+
+export const DEFAULT_TABLE = 'Games';
+export const HOST_INDEX = 'HostId-StatusDate-index';
+export const OPPONENT_INDEX = 'OpponentId-StatusDate-index';
+const INDEXES: GlobalSecondaryIndex[] = [
+  { IndexName: HOST_INDEX, partitionKey: 'HostId' },
+  { IndexName: OPPONENT_INDEX, partitionKey: 'OpponentId' },
+].map(({ IndexName, partitionKey }) => ({
+  IndexName,
+  KeySchema: [
+    { AttributeName: partitionKey, KeyType: 'HASH' },
+    { AttributeName: 'StatusDate', KeyType: 'RANGE' },
+  ],
+  Projection: {
+    ProjectionType: 'INCLUDE',
+    NonKeyAttributes: SUMMARY_ATTRIBUTES.filter((name) => name !== partitionKey),
+  },
+}));
+
+/** What provisioning acts on. */
+export interface TableTarget {
+  client: DynamoDBClient;
+  table: string;
+  logger: { info(details: object, message: string): void };
+}
+
+export interface EnsureTableOptions {
+  create: boolean;
+  timeoutMs?: number;
+  pollMs?: number;
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Makes sure the table and both indexes exist and are ACTIVE, creating them when `create`
+ * is set. Throws an error that says what to do when they are missing or cannot be made.
+ */
+export async function ensureTable(target: TableTarget, options: EnsureTableOptions): Promise<void> {
+  const where = await location(target);
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const pollMs = options.pollMs ?? 1000;
+  let table = await describeTable(target, where);
+  if (!table) {
+    if (!options.create) {
+      throw new Error(
+        `The DynamoDB table "${target.table}" does not exist (${where}). Create it (see docs/dynamodb.md) ` +
+          'or set DYNAMODB_CREATE_TABLES=true to have the server create it at start-up.',
+      );
+    }
+    await createTable(target, where);
+    table = await describeTable(target, where);
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (!table || !isReady(table)) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `The DynamoDB table "${target.table}" (${where}) did not become ACTIVE within ${Math.round(timeoutMs / 1000)} s ` +
+          `(table ${table?.TableStatus ?? 'missing'}, indexes ${indexStates(table)}).`,
+      );
+    }
+    await wait(pollMs);
+    table = await describeTable(target, where);
+  }
+  const missing = [HOST_INDEX, OPPONENT_INDEX].filter(
+    (name) => !table.GlobalSecondaryIndexes?.some((index) => index.IndexName === name),
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `The DynamoDB table "${target.table}" (${where}) has no ${missing.join(' or ')} index; ` +
+        'add it as docs/dynamodb.md describes, or point DYNAMODB_TABLE at a table that has both.',
+    );
+  }
+}
+
+async function describeTable(target: TableTarget, where: string): Promise<TableDescription | null> {
+  try {
+    const answer = await target.client.send(new DescribeTableCommand({ TableName: target.table }));
+    return answer.Table ?? null;
+  } catch (error) {
+    if (isNamed(error, 'ResourceNotFoundException')) return null;
+    if (isNamed(error, 'AccessDeniedException')) {
+      throw new Error(
+        `Not allowed to read the DynamoDB table "${target.table}" (${where}): ` +
+          'the credentials need dynamodb:DescribeTable on it (and the item actions in docs/dynamodb.md).',
+      );
+    }
+    if (isNamed(error, 'CredentialsProviderError')) {
+      throw new Error(
+        `No AWS credentials found for the DynamoDB table "${target.table}" (${where}): set AWS_PROFILE or ` +
+          'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role.',
+      );
+    }
+    if (isUnavailable(error)) {
+      throw new Error(
+        `Could not reach DynamoDB to check the table "${target.table}" (${where}): ${describeError(error)}`,
+      );
+    }
+    throw new Error(`DynamoDB refused to describe the table "${target.table}" (${where}): ${describeError(error)}`);
+  }
+}
+
+async function createTable(target: TableTarget, where: string): Promise<void> {
+  target.logger.info({ table: target.table }, 'creating the DynamoDB table and its indexes');
+  try {
+    await target.client.send(
+      new CreateTableCommand({
+        TableName: target.table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: ['GameId', 'HostId', 'OpponentId', 'StatusDate'].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        KeySchema: [{ AttributeName: 'GameId', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: INDEXES,
+      }),
+    );
+  } catch (error) {
+    // Another instance starting at the same time created it first: wait for it like ours.
+    if (isNamed(error, 'ResourceInUseException')) return;
+    if (isNamed(error, 'AccessDeniedException')) {
+      throw new Error(
+        `Not allowed to create the DynamoDB table "${target.table}" (${where}): the credentials lack ` +
+          'dynamodb:CreateTable. Create the table beforehand (see docs/dynamodb.md) and set ' +
+          'DYNAMODB_CREATE_TABLES=false, or grant that permission.',
+      );
+    }
+    throw new Error(`Could not create the DynamoDB table "${target.table}" (${where}): ${describeError(error)}`);
+  }
+}
+
+/** Region and endpoint, for messages. */
+async function location(target: TableTarget): Promise<string> {
+  const region = await target.client.config.region().catch(() => 'unknown');
+  const endpoint = target.client.config.endpoint ? await target.client.config.endpoint() : undefined;
+  const url = endpoint
+    ? `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path === '/' ? '' : endpoint.path}`
+    : 'the AWS endpoint';
+  return `region ${region}, ${url}`;
+}
+
+function isReady(table: TableDescription): boolean {
+  return (
+    table.TableStatus === 'ACTIVE' &&
+    (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')
+  );
+}
+
+function indexStates(table: TableDescription | null): string {
+  const indexes = table?.GlobalSecondaryIndexes ?? [];
+  return indexes.length ? indexes.map((index) => `${index.IndexName} ${index.IndexStatus}`).join(', ') : 'none';
+}
