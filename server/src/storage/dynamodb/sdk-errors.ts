@@ -1,4 +1,5 @@
-/** How the AWS SDK reports failures, in the few categories the store acts on. */
+// How the AWS SDK reports failures, in the few categories the store acts on.
+
 /** Error names that mean "not now": throttling, server faults, timeouts. */
 const UNAVAILABLE = new Set([
   'ProvisionedThroughputExceededException',
