@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { TestRedis } from '../server/src/test-support/redis.js';
+import { dynamodbEnv, startDatabase } from './database.js';
 import { WINNING_GAME } from './load.js';
 import { Player } from './online.js';
-import { cpuSecondsOf, median, root, type Server, startServer } from './processes.js';
+import { median, type Server, startServer } from './processes.js';
 
 export interface CpuPerMoveSettings {
   /** Moves per second across all games: fixed, well below what either store saturates at. */
@@ -153,33 +152,6 @@ export async function measureCpuPerMove(server: Server, settings: CpuPerMoveSett
   return result;
 }
 
-/** dynalite in a child process of its own, so neither its CPU nor the load generator's is the server's. */
-export async function startDatabase() {
-  const child = spawn(process.execPath, ['bench/dynalite-server.mjs'], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-  const pid = child.pid ?? 0;
-  return {
-    endpoint: `http://127.0.0.1:${Number(chunk.toString().trim())}`,
-    cpuSeconds: () => cpuSecondsOf(pid),
-    close: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
-
-/** The environment that runs the production server on dynalite. */
-export const dynamodbEnv = (endpoint: string) => ({
-  STORAGE: 'dynamodb',
-  DYNAMODB_ENDPOINT: endpoint,
-  AWS_REGION: 'us-east-1',
-  DYNAMODB_TABLE: 'BenchCpu',
-});
-
 interface Round {
   memory: StoreCpu;
   dynamodb: StoreCpu;
@@ -197,7 +169,7 @@ async function round(settings: CpuPerMoveSettings): Promise<Round> {
   const redis = settings.bus ? await TestRedis.start() : null;
   const servers: Server[] = [];
   try {
-    const env = { ...dynamodbEnv(database.endpoint), ...(redis ? { REDIS_URL: redis.url } : {}) };
+    const env = dynamodbEnv(database.endpoint, { table: 'BenchCpu', redisUrl: redis?.url });
     servers.push(await startServer(SERVER), await startServer(SERVER, env));
     const [memory, dynamodb] = await Promise.all(servers.map((server) => onlineLoad(server, settings)));
     if (!memory || !dynamodb) throw new Error('no load');

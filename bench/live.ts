@@ -1,55 +1,23 @@
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { DynamoStore } from '../server/src/storage/dynamodb/index.js';
 import { RequestCounter } from '../server/src/storage/request-counter.js';
 import type { GameRecord } from '../server/src/storage/types.js';
 import { dynaliteClient } from '../server/src/test-support/dynalite.js';
 import { EventReader } from '../server/src/test-support/events.js';
+import { gameRecord } from '../server/src/test-support/records.js';
 import { TestRedis } from '../server/src/test-support/redis.js';
-import { newBoard } from '../shared/src/index.js';
+import { dynamodbEnv, startDatabase } from './database.js';
 import { type LatencyResult, moveToEvent } from './online.js';
-import { root, type Server, startServer } from './processes.js';
+import { type Server, startServer } from './processes.js';
 
 const SERVER = 'server/dist/main.js';
 const TABLE = 'BenchGames';
 
-/** An in-memory DynamoDB in a child process, counting the requests it answers by operation. */
-export async function countingDynalite() {
-  const child = fork(join(root, 'bench/dynalite-server.mjs'), [], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
-  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  const port = Number(chunk.toString().trim());
-  const ask = async (): Promise<Record<string, number>> => {
-    child.send('counts');
-    for (;;) {
-      const [message] = (await once(child, 'message')) as [{ type: string; counts: Record<string, number> }];
-      if (message.type === 'counts') return message.counts;
-    }
-  };
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    counts: ask,
-    reset: () => child.send('reset'),
-    close: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
-
 const READS = ['GetItem', 'BatchGetItem', 'Query', 'Scan'];
 
-function serverEnv(endpoint: string, redisUrl: string | undefined) {
-  return {
-    STORAGE: 'dynamodb',
-    DYNAMODB_ENDPOINT: endpoint,
-    AWS_REGION: 'us-east-1',
-    DYNAMODB_TABLE: TABLE,
-    LOG_LEVEL: 'warn',
-    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
-  };
-}
+const serverEnv = (endpoint: string, redisUrl: string | undefined) => ({
+  ...dynamodbEnv(endpoint, { redisUrl }),
+  LOG_LEVEL: 'warn',
+});
 
 async function withServers<T>(count: number, env: Record<string, string>, run: (servers: Server[]) => Promise<T>) {
   const servers: Server[] = [];
@@ -67,7 +35,7 @@ export async function busLatency(options: {
   parallel: number;
   paceMs?: number;
 }): Promise<LatencyResult> {
-  const database = await countingDynalite();
+  const database = await startDatabase();
   const redis = await TestRedis.start();
   try {
     return await withServers(2, serverEnv(database.endpoint, redis.url), ([a, b]) => {
@@ -90,7 +58,7 @@ export async function oneInstanceOnStoreLatency(options: {
   parallel: number;
   paceMs?: number;
 }): Promise<LatencyResult> {
-  const database = await countingDynalite();
+  const database = await startDatabase();
   try {
     return await withServers(1, serverEnv(database.endpoint, undefined), ([a]) => {
       if (!a) throw new Error('no server');
@@ -114,28 +82,15 @@ export interface IdleCost {
 }
 
 function playingGame(index: number): GameRecord {
-  const at = new Date(Date.UTC(2026, 10, 30, 10, 0, index % 60)).toISOString();
-  const id = `idle${String(index).padStart(18, '0')}`;
-  return {
-    id,
+  return gameRecord({
+    id: `idle${String(index).padStart(18, '0')}`,
     version: 2,
     status: 'playing',
-    invite: 'name',
-    inviteToken: null,
     hostId: `host${index}`,
     hostName: `host${index}`,
     opponentId: `guest${index}`,
     opponentName: `guest${index}`,
-    hostMark: 'O',
-    board: [...newBoard()],
-    moves: [],
-    result: null,
-    createdAt: at,
-    updatedAt: at,
-    finishedAt: null,
-    rematchOf: null,
-    rematchId: null,
-  };
+  });
 }
 
 /**
@@ -146,7 +101,7 @@ export async function idleCost(
   mode: 'polling' | 'bus',
   options: { games: number; seconds: number },
 ): Promise<IdleCost> {
-  const database = await countingDynalite();
+  const database = await startDatabase();
   const redis = mode === 'bus' ? await TestRedis.start() : null;
   const streams: EventReader[] = [];
   try {

@@ -7,7 +7,8 @@
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { dynamodbEnv, measureCpuPerMove, startDatabase } from './cpu-per-move.js';
+import { measureCpuPerMove } from './cpu-per-move.js';
+import { dynamodbEnv, startDatabase } from './database.js';
 import { root, startServer } from './processes.js';
 import { summarizeProfile } from './profile-summary.js';
 

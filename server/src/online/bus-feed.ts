@@ -1,9 +1,9 @@
-import { CellIndexSchema, GameIdSchema, replayMove } from '@ttt/shared';
+import { CellIndexSchema, GameIdSchema, replayMove, toEvent } from '@ttt/shared';
 import * as z from 'zod/mini';
 import { type GameRecord, GameRecordSchema, type Store } from '../storage/types.js';
 import { type ChangeFeed, type GameListener, LocalChangeFeed, playersOf, type Unwatch } from './change-feed.js';
 import { type FeedLogger, Poller } from './polling-feed.js';
-import type { RedisBus } from './redis-bus.js';
+import { parseJson, type RedisBus } from './redis-bus.js';
 
 /** Channel names: one per game (its page), one per player (their lobby). */
 export const gameChannel = (gameId: string) => `ttt:game:${gameId}`;
@@ -25,31 +25,17 @@ const GameMessageSchema = z.object({ t: z.literal('game'), game: GameRecordSchem
 const FeedMessageSchema = z.union([MoveMessageSchema, GameMessageSchema]);
 export type FeedMessage = z.infer<typeof FeedMessageSchema>;
 
-/** The message for a change: a move delta when `next` is one move after `previous`. */
+/** The message for a change: the rules' own event says whether it is one move (a delta). */
 export function feedMessage(next: GameRecord, previous?: GameRecord | null): FeedMessage {
-  const cell = next.moves.at(-1);
-  if (
-    previous &&
-    cell !== undefined &&
-    next.version === previous.version + 1 &&
-    next.moves.length === previous.moves.length + 1
-  ) {
-    return { t: 'move', id: next.id, v: next.version, cell, at: next.updatedAt };
-  }
+  const event = toEvent(previous ?? null, next);
+  if (event.type === 'move') return { t: 'move', id: next.id, v: next.version, cell: event.cell, at: event.at };
   // The link's secret stays out of the bus: only its host ever needs it, from a read.
   return { t: 'game', game: { ...next, inviteToken: null } };
 }
 
 /** A message from the bus, or null when it is not one of ours (or not this feed's kind). */
 export function parseFeedMessage(text: string): FeedMessage | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const parsed = FeedMessageSchema.safeParse(json);
-  return parsed.success ? parsed.data : null;
+  return parseJson(FeedMessageSchema, text);
 }
 
 export interface BusFeedOptions {

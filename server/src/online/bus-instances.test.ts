@@ -1,44 +1,11 @@
-import type { AddressInfo } from 'node:net';
 import { type Presence, PresenceSchema } from '@ttt/shared';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.js';
-import { DynamoStore } from '../storage/dynamodb/index.js';
-import { RequestCounter } from '../storage/request-counter.js';
-import { testConfig } from '../test-support/app.js';
-import { type Dynalite, dynaliteClient, freshTableName, startDynalite } from '../test-support/dynalite.js';
-import { EventReader } from '../test-support/events.js';
+import { type Dynalite, freshTableName, startDynalite } from '../test-support/dynalite.js';
+import { type Instance, Streams, startInstance } from '../test-support/instances.js';
 import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
 import { TestRedis } from '../test-support/redis.js';
 import { until } from '../test-support/wait.js';
 import type { BusChangeFeed } from './bus-feed.js';
-import { createLive } from './live.js';
-
-interface Instance {
-  app: FastifyInstance;
-  feed: BusChangeFeed;
-  counter: RequestCounter;
-  base: string;
-}
-
-/** One server process's worth on the bus: its own DynamoDB client, counter and Redis connections. */
-async function instance(endpoint: string, table: string, redisUrl: string): Promise<Instance> {
-  const counter = new RequestCounter();
-  const store = new DynamoStore(dynaliteClient(endpoint), table, { counter });
-  await store.ensureTable({ create: true, pollMs: 20 });
-  // Polling would hide a bus that does not work: make it far too slow to matter here.
-  const live = createLive(store, {
-    redisUrl,
-    pollMs: 3_600_000,
-    presence: { leaveGraceMs: 50, instanceTtlMs: 1000 },
-  });
-  const feed = live.feed as BusChangeFeed;
-  const app = await buildApp({ config: testConfig(), store, live });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  await until(() => feed.live, 'the instance is on the bus');
-  return { app, feed, counter, base: `http://127.0.0.1:${port}` };
-}
 
 const presenceOf = (event: { data: string }): Presence => PresenceSchema.parse(JSON.parse(event.data));
 const isOnline = (presence: Presence, id: string) => presence.players.find((p) => p.id === id)?.online === true;
@@ -46,25 +13,30 @@ const isOnline = (presence: Presence, id: string) => presence.players.find((p) =
 describe('two instances on the Redis bus, sharing DynamoDB', () => {
   let dynamo: Dynalite;
   let redis: TestRedis;
-  let a: Instance;
-  let b: Instance;
-  const readers: EventReader[] = [];
-  const stream = async (on: Instance, path: string, cookie?: string) => {
-    const reader = await EventReader.open(`${on.base}${path}`, cookie ? { cookie } : {});
-    readers.push(reader);
-    expect(reader.status).toBe(200);
-    return reader;
+  let a: Instance<BusChangeFeed>;
+  let b: Instance<BusChangeFeed>;
+  const streams = new Streams();
+  const stream = (on: Instance, path: string, cookie?: string) => streams.open(on.base, path, cookie);
+  /** One server process's worth on the bus. Polling would hide a bus that does not work: far too slow here. */
+  const instance = async (table: string) => {
+    const started = await startInstance<BusChangeFeed>(dynamo.endpoint, table, {
+      redisUrl: redis.url,
+      pollMs: 3_600_000,
+      presence: { leaveGraceMs: 50, instanceTtlMs: 1000 },
+    });
+    await until(() => started.feed.live, 'the instance is on the bus');
+    return started;
   };
 
   beforeAll(async () => {
     dynamo = await startDynalite();
     redis = await TestRedis.start();
     const table = freshTableName();
-    a = await instance(dynamo.endpoint, table, redis.url);
-    b = await instance(dynamo.endpoint, table, redis.url);
+    a = await instance(table);
+    b = await instance(table);
   });
   afterAll(async () => {
-    await Promise.all(readers.map((r) => r.close()));
+    await streams.closeAll();
     await a.app.close();
     await b.app.close();
     await redis.stop();

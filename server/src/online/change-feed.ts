@@ -111,19 +111,6 @@ export class LocalChangeFeed implements ChangeFeed {
     return [...this.playerListeners.keys()];
   }
 
-  /** Every game this instance keeps current: watched ones and those of watched lobbies. */
-  knownGames(): string[] {
-    return [...this.newest.keys()];
-  }
-
-  isWatchedGame(gameId: string): boolean {
-    return this.gameListeners.has(gameId);
-  }
-
-  isWatchedPlayer(playerId: string): boolean {
-    return this.playerListeners.has(playerId);
-  }
-
   async close(): Promise<void> {
     this.gameListeners.clear();
     this.playerListeners.clear();

@@ -1,57 +1,33 @@
 import { once } from 'node:events';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { DynamoStore } from '../storage/dynamodb/index.js';
-import { RequestCounter } from '../storage/request-counter.js';
 import { testConfig } from '../test-support/app.js';
 import { type Dynalite, dynaliteClient, freshTableName, startDynalite } from '../test-support/dynalite.js';
-import { EventReader } from '../test-support/events.js';
+import type { EventReader } from '../test-support/events.js';
+import { type Instance, Streams, startInstance } from '../test-support/instances.js';
 import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
-import { createLive } from './live.js';
 import type { PollingChangeFeed } from './polling-feed.js';
-
-interface Instance {
-  app: FastifyInstance;
-  feed: PollingChangeFeed;
-  counter: RequestCounter;
-  base: string;
-}
-
-/** One server process's worth: its own DynamoDB client, request counter and change feed. */
-async function instance(endpoint: string, table: string, intervalMs: number): Promise<Instance> {
-  const counter = new RequestCounter();
-  const store = new DynamoStore(dynaliteClient(endpoint), table, { counter });
-  await store.ensureTable({ create: true, pollMs: 20 });
-  const live = createLive(store, { pollMs: intervalMs });
-  const feed = live.feed as PollingChangeFeed;
-  const app = await buildApp({ config: testConfig(), store, live });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  return { app, feed, counter, base: `http://127.0.0.1:${port}` };
-}
 
 describe('two instances sharing one DynamoDB', () => {
   let dynamo: Dynalite;
-  let a: Instance;
-  let b: Instance;
-  const readers: EventReader[] = [];
-  const stream = async (on: Instance, path: string, cookie?: string) => {
-    const reader = await EventReader.open(`${on.base}${path}`, cookie ? { cookie } : {});
-    readers.push(reader);
-    expect(reader.status).toBe(200);
-    return reader;
-  };
+  let a: Instance<PollingChangeFeed>;
+  let b: Instance<PollingChangeFeed>;
+  const streams = new Streams();
+  const stream = (on: Instance, path: string, cookie?: string) => streams.open(on.base, path, cookie);
+  /** One server process's worth, polling every `pollMs`. */
+  const instance = (table: string, pollMs: number) =>
+    startInstance<PollingChangeFeed>(dynamo.endpoint, table, { pollMs });
 
   beforeAll(async () => {
     dynamo = await startDynalite();
     const table = freshTableName();
-    a = await instance(dynamo.endpoint, table, 200);
-    b = await instance(dynamo.endpoint, table, 200);
+    a = await instance(table, 200);
+    b = await instance(table, 200);
   });
   afterAll(async () => {
-    await Promise.all(readers.map((r) => r.close()));
+    await streams.closeAll();
     await a.app.close();
     await b.app.close();
     await dynamo.close();
@@ -141,18 +117,18 @@ describe('two instances sharing one DynamoDB', () => {
 
   it('re-reads everything its clients watch in one batched request per round, however many clients', async () => {
     const table = freshTableName();
-    const quiet = await instance(dynamo.endpoint, table, 3_600_000);
-    const writer = await instance(dynamo.endpoint, table, 3_600_000);
+    const quiet = await instance(table, 3_600_000);
+    const writer = await instance(table, 3_600_000);
     try {
       const alice = await OnlinePlayer.signIn(writer.app, uniqueName('alice'));
       const bob = await OnlinePlayer.signIn(writer.app, uniqueName('bob'));
       const games = [await startedGame(alice, bob), await startedGame(alice, bob), await startedGame(alice, bob)];
       // Twelve spectators on the quiet instance, four per game.
+      const spectators: EventReader[] = [];
       for (let i = 0; i < 12; i++) {
         const game = games[i % 3];
         if (!game) throw new Error('no game');
-        const reader = await EventReader.open(`${quiet.base}/api/games/${game.id}/events?since=${game.version}`);
-        readers.push(reader);
+        spectators.push(await stream(quiet, `/api/games/${game.id}/events?since=${game.version}`));
       }
       quiet.counter.reset();
       for (let round = 0; round < 3; round++) await quiet.feed.tick();
@@ -163,7 +139,7 @@ describe('two instances sharing one DynamoDB', () => {
       if (!first) throw new Error('no game');
       await bob.move(first.id, 4);
       await quiet.feed.tick();
-      const watcher = readers.at(-3);
+      const watcher = spectators.at(-3);
       expect(watcher).toBeDefined();
       await watcher?.next((e) => e.event === 'move', 5000);
     } finally {

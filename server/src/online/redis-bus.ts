@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import * as z from 'zod/mini';
 import type { FeedLogger } from './polling-feed.js';
 
 export type MessageHandler = (message: string) => void;
@@ -229,4 +230,16 @@ export function redacted(url: string): string {
   } catch {
     return 'an unparsable URL';
   }
+}
+
+/** A message or stored value from Redis, parsed with its schema (never cast); null when it is not one. */
+export function parseJson<T extends z.core.$ZodType>(schema: T, text: string): z.output<T> | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = z.safeParse(schema, json);
+  return parsed.success ? parsed.data : null;
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { gameChannel } from './bus-feed.js';
-import type { Attendance, PresenceExchange, PresenceUpdate, SharedPresence } from './presence.js';
-import type { RedisBus } from './redis-bus.js';
+import type { PresenceExchange, PresenceUpdate, SharedPresence } from './presence.js';
+import { parseJson, type RedisBus } from './redis-bus.js';
 
 /**
  * Presence on the Redis bus. Per game, one hash holds each instance's attendance (field
@@ -16,21 +16,19 @@ const instanceKey = (instanceId: string) => `ttt:{instances}:${instanceId}`;
 /** A hash nobody touched for a day is gone, whatever instance wrote it. */
 const PRESENCE_TTL_MS = 24 * 3600 * 1000;
 
-const AttendanceSchema = z.object({
-  viewers: z.array(z.string()),
-  anonymous: z.int().check(z.gte(0)),
-  seq: z.int(),
-});
+const AttendanceSchema = z.object({ viewers: z.array(z.string()), anonymous: z.int().check(z.gte(0)) });
+/** An instance's attendance as its hash field holds it. */
+const StoredAttendanceSchema = z.extend(AttendanceSchema, { seq: z.int() });
 const PresenceMessageSchema = z.object({
   t: z.literal('presence'),
   id: z.string(),
   i: z.string(),
   seq: z.int(),
-  a: z.nullable(z.object({ viewers: z.array(z.string()), anonymous: z.int().check(z.gte(0)) })),
+  a: z.nullable(AttendanceSchema),
   left: z.record(z.string(), z.string()),
 });
 
-export function presenceMessage(update: PresenceUpdate): string {
+function presenceMessage(update: PresenceUpdate): string {
   return JSON.stringify({
     t: 'presence',
     id: update.gameId,
@@ -41,18 +39,11 @@ export function presenceMessage(update: PresenceUpdate): string {
   });
 }
 
-export function parsePresenceMessage(text: string): PresenceUpdate | null {
+function parsePresenceMessage(text: string): PresenceUpdate | null {
+  // Moves share the channel and are most of its messages: skip them before parsing.
   if (!text.includes('"presence"')) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const parsed = PresenceMessageSchema.safeParse(json);
-  if (!parsed.success) return null;
-  const m = parsed.data;
-  return { gameId: m.id, instanceId: m.i, seq: m.seq, attendance: m.a, left: m.left };
+  const m = parseJson(PresenceMessageSchema, text);
+  return m && { gameId: m.id, instanceId: m.i, seq: m.seq, attendance: m.a, left: m.left };
 }
 
 export class RedisPresenceExchange implements PresenceExchange {
@@ -137,14 +128,8 @@ function parseHash(hash: Record<string, string>): SharedPresence {
   for (const [field, value] of Object.entries(hash)) {
     if (field.startsWith('seen:')) shared.lastSeen.set(field.slice(5), value);
     else if (field.startsWith('i:')) {
-      let json: unknown;
-      try {
-        json = JSON.parse(value);
-      } catch {
-        continue;
-      }
-      const parsed = AttendanceSchema.safeParse(json);
-      if (parsed.success) shared.instances.set(field.slice(2), parsed.data as Attendance & { seq: number });
+      const attendance = parseJson(StoredAttendanceSchema, value);
+      if (attendance) shared.instances.set(field.slice(2), attendance);
     }
   }
   return shared;

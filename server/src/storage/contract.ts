@@ -1,60 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { markOfMove, newBoard } from '@ttt/shared';
+import { markOfMove } from '@ttt/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changed, gameId, gameRecord, playerRecord, tick } from '../test-support/records.js';
 import { AlreadyExistsError, BadCursorError, StaleGameError } from './errors.js';
-import type { GameRecord, PlayerRecord, Store } from './types.js';
+import type { GameRecord, Store } from './types.js';
 
-/** A fresh id in the shape the API uses. */
-export const gameId = () => randomBytes(16).toString('base64url');
-
-let clock = Date.parse('2026-01-01T00:00:00.000Z');
-/** Strictly increasing timestamps, so "newest first" is well defined. */
-export const tick = () => {
-  clock += 1000;
-  return new Date(clock).toISOString();
-};
-
-export function playerRecord(name: string, overrides: Partial<PlayerRecord> = {}): PlayerRecord {
-  return {
-    id: name.toLowerCase(),
-    name,
-    passwordHash: 'scrypt$test',
-    createdAt: tick(),
-    failedSignIns: 0,
-    lastFailedSignInAt: null,
-    ...overrides,
-  };
-}
-
-export function gameRecord(overrides: Partial<GameRecord> = {}): GameRecord {
-  const at = tick();
-  return {
-    id: gameId(),
-    version: 1,
-    status: 'pending',
-    invite: 'name',
-    inviteToken: null,
-    hostId: 'alice',
-    hostName: 'Alice',
-    opponentId: 'bob',
-    opponentName: 'Bob',
-    hostMark: 'O',
-    board: [...newBoard()],
-    moves: [],
-    result: null,
-    createdAt: at,
-    updatedAt: at,
-    finishedAt: null,
-    rematchOf: null,
-    rematchId: null,
-    ...overrides,
-  };
-}
-
-/** The next version of a game after `changes`, as the routes would write it. */
-export function changed(game: GameRecord, changes: Partial<GameRecord>): GameRecord {
-  return { ...game, ...changes, version: game.version + 1, updatedAt: tick() };
-}
+export { changed, gameId, gameRecord, playerRecord, tick } from '../test-support/records.js';
 
 function moved(game: GameRecord, cell: number): GameRecord {
   const mark = markOfMove(game.moves.length);

@@ -8,6 +8,7 @@ import { buildApp } from '../app.js';
 import { Browser, testConfig } from '../test-support/app.js';
 import { dynaliteClient, dynaliteStore, freshTableName, startDynalite } from '../test-support/dynalite.js';
 import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
+import { freePort } from '../test-support/ports.js';
 import { changed, describeStoreContract, gameRecord, playerRecord } from './contract.js';
 import { DynamoStore, HOST_INDEX, OPPONENT_INDEX } from './dynamodb/index.js';
 import { StorageUnavailableError } from './errors.js';
@@ -22,16 +23,6 @@ describeStoreContract('dynamodb', async () => {
   const { store } = await dynaliteStore(dynalite.endpoint);
   return { store, close: dynalite.close };
 });
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 const storageConfig = (endpoint: string, overrides: { table?: string; createTables?: boolean } = {}) => ({
   storage: {
@@ -135,7 +126,7 @@ describe('DynamoStore on dynalite', () => {
 
   describe('when DynamoDB does not answer', () => {
     it('answers StorageUnavailableError within seconds when nothing listens on the port', async () => {
-      const endpoint = `http://127.0.0.1:${await closedPort()}`;
+      const endpoint = `http://127.0.0.1:${await freePort()}`;
       const store = new DynamoStore(dynaliteClient(endpoint), freshTableName());
       const started = Date.now();
       await expect(store.getGame(gameRecord().id)).rejects.toBeInstanceOf(StorageUnavailableError);

@@ -6,15 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { REDIS_MISSING, redisServerBinary } from '../../../scripts/redis.mjs';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+import { freePort } from './ports.js';
 
 /** A free port whose cluster bus port (port + 10000) is free too. */
 async function freeClusterPort(): Promise<number> {
