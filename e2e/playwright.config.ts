@@ -48,7 +48,7 @@ export default defineConfig<OnlineOptions>({
   projects: [
     { name: 'memory', use: { baseURL } },
     // Online play once more on DynamoDB, the second player's browser on another instance.
-    { name: 'dynamodb', testMatch: /online\.spec\.ts/, use: { baseURL: dynamoA, secondBaseURL: dynamoB } },
+    { name: 'dynamodb', testMatch: /online(-[a-z]+)?\.spec\.ts/, use: { baseURL: dynamoA, secondBaseURL: dynamoB } },
   ],
   webServer: [
     {
@@ -73,6 +73,7 @@ export default defineConfig<OnlineOptions>({
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         PRESENCE_GRACE_MS: '500',
+        ABANDON_AFTER_MS: '1500',
         SESSION_SECRET: 'e2e-session-secret-of-at-least-32-characters',
       },
     },

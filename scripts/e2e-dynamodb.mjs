@@ -89,6 +89,7 @@ for (const port of ports) {
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       LIVE_POLL_MS: '60000',
       PRESENCE_GRACE_MS: '500',
+      ABANDON_AFTER_MS: '1500',
       SESSION_SECRET: 'e2e-session-secret-of-at-least-32-characters',
     },
   });

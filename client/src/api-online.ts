@@ -27,7 +27,7 @@ export const onlineApi = {
   game: (id: string): Promise<GameView> => request('GET', `/api/games/${encodeURIComponent(id)}`, GameViewSchema),
   act: (
     id: string,
-    action: 'accept' | 'decline' | 'cancel' | 'resign' | 'rematch',
+    action: 'accept' | 'decline' | 'cancel' | 'resign' | 'rematch' | 'claim',
     body?: unknown,
   ): Promise<GameView> => request('POST', `/api/games/${encodeURIComponent(id)}/${action}`, GameViewSchema, body ?? {}),
   presence: (id: string): Promise<Presence> =>

@@ -17,6 +17,8 @@ const game = (overrides: Partial<GameSummary> = {}): GameSummary => ({
   createdAt: '2026-11-22T10:00:00.000Z',
   updatedAt: '2026-11-22T10:00:00.000Z',
   rematchOf: null,
+  timeControl: { type: 'correspondence', days: 3 },
+  deadline: null,
   ...overrides,
 });
 
@@ -43,6 +45,26 @@ describe('statusLine', () => {
     expect(statusLine(resigned, 'alice')).toBe('You win — Bob resigned');
     expect(statusLine(resigned, 'bob')).toBe('You lose — you resigned');
     expect(statusLine(resigned, null)).toBe('Alice wins — Bob resigned');
+    const timedOut = game({ status: 'finished', turn: null, result: { winner: 'X', reason: 'timeout', line: null } });
+    expect(statusLine(timedOut, 'bob')).toBe('You win — Alice ran out of time');
+    expect(statusLine(timedOut, 'alice')).toBe('You lose — out of time');
+    expect(statusLine(timedOut, null)).toBe('Bob wins — Alice ran out of time');
+    expect(lobbyLine(timedOut, 'alice')).toBe('You lost (on time)');
+    // X moved, O (Alice) left on her turn: Bob claimed the win, or called it a draw.
+    const board = ['X', '', '', '', '', '', '', '', ''] as GameSummary['board'];
+    const left = game({
+      status: 'finished',
+      turn: null,
+      board,
+      result: { winner: 'X', reason: 'abandoned', line: null },
+    });
+    expect(statusLine(left, 'bob')).toBe('You win — Alice left the game');
+    expect(statusLine(left, 'alice')).toBe('You lose — you left the game');
+    const drawn = { ...left, result: { winner: null, reason: 'abandoned' as const, line: null } };
+    expect(statusLine(drawn, null)).toBe('Draw — Alice left the game');
+    const expired = game({ status: 'expired', turn: null });
+    expect(statusLine(expired, 'alice')).toBe('Your invitation expired before anyone answered');
+    expect(statusLine(expired, 'bob')).toBe("Alice's invitation expired");
   });
 
   it('describes invitations from every side', () => {
@@ -90,6 +112,7 @@ describe('presence', () => {
       { id: 'bob', online: false, lastSeenAt: null, ...bob },
     ],
     spectators,
+    abandonAfterMs: 30_000,
   });
 
   it('tells a player their opponent left, and says nothing while they are here', () => {

@@ -1,4 +1,4 @@
-import { type GameSummary, type Mark, markOf, opponentOf, type Player, type Presence } from '@ttt/shared';
+import { type GameSummary, type Mark, markOf, markToMove, opponentOf, type Player, type Presence } from '@ttt/shared';
 
 /** What a viewer reads about a game, in the game's words. Pure: easy to test. */
 
@@ -30,14 +30,25 @@ export function statusLine(game: GameSummary, viewerId: string | null | undefine
     }
     case 'finished': {
       const result = game.result;
-      if (!result || result.winner === null) return 'Draw';
+      // Who left, when a game was claimed: the player whose turn it was.
+      const leaver = playerWith(game, markToMove(game.board))?.name ?? 'The other player';
+      if (!result || result.winner === null) {
+        return result?.reason === 'abandoned' ? `Draw — ${leaver} left the game` : 'Draw';
+      }
       const winner = playerWith(game, result.winner)?.name ?? result.winner;
       const loser = playerWith(game, opponentOf(result.winner))?.name ?? opponentOf(result.winner);
-      if (mine) {
-        if (result.winner === mine) return result.reason === 'resign' ? `You win — ${loser} resigned` : 'You win';
-        return result.reason === 'resign' ? 'You lose — you resigned' : 'You lose';
+      const iLost = mine !== null && mine !== result.winner;
+      const headline = mine ? (iLost ? 'You lose' : 'You win') : `${winner} wins`;
+      switch (result.reason) {
+        case 'resign':
+          return iLost ? 'You lose — you resigned' : `${headline} — ${loser} resigned`;
+        case 'timeout':
+          return iLost ? 'You lose — out of time' : `${headline} — ${loser} ran out of time`;
+        case 'abandoned':
+          return iLost ? 'You lose — you left the game' : `${headline} — ${loser} left the game`;
+        default:
+          return headline;
       }
-      return result.reason === 'resign' ? `${winner} wins — ${loser} resigned` : `${winner} wins`;
     }
     case 'declined':
       if (viewerId === game.host.id) return `${opponent} declined your invitation`;
@@ -46,6 +57,9 @@ export function statusLine(game: GameSummary, viewerId: string | null | undefine
     case 'cancelled':
       if (viewerId === game.host.id) return 'You cancelled this invitation';
       return `${host} cancelled the invitation`;
+    case 'expired':
+      if (viewerId === game.host.id) return 'Your invitation expired before anyone answered';
+      return `${host}'s invitation expired`;
   }
 }
 
@@ -62,7 +76,10 @@ export function lobbyLine(game: GameSummary, playerId: string): string {
     case 'finished': {
       const mine = markOf(game, playerId);
       if (!game.result || game.result.winner === null) return 'Draw';
-      return game.result.winner === mine ? 'You won' : 'You lost';
+      const how = { line: '', draw: '', resign: ' (resigned)', timeout: ' (on time)', abandoned: ' (left)' }[
+        game.result.reason
+      ];
+      return `${game.result.winner === mine ? 'You won' : 'You lost'}${how}`;
     }
     default:
       return game.status;

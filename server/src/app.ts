@@ -141,7 +141,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   if (options.limits) app.server.maxConnections = options.limits.maxConnections;
 
-  const games = new Games(store, liveUpdates.feed, now, app.log);
+  const games = new Games(store, liveUpdates.feed, now, {
+    log: app.log,
+    invitationTtlMs: config.invitationTtlMs,
+    abandonAfterMs: config.abandonAfterMs,
+    attendance: (id) => liveUpdates.presence.current(id),
+  });
   await app.register(healthRoutes);
   await app.register(classicRoutes, { random: options.random ?? Math.random });
   await app.register(sessionRoutes, { accounts: new Accounts(store, now) });

@@ -39,6 +39,8 @@ describe('loadConfig', () => {
         placeholderCredentials: false,
       },
       maxStreams: undefined,
+      abandonAfterMs: 30_000,
+      invitationTtlMs: 24 * 3_600_000,
     });
     expect(config.clientDir).toMatch(/client[/\\]dist$/);
   });
@@ -60,6 +62,8 @@ describe('loadConfig', () => {
       LIVE_POLL_MS: '250',
       REDIS_URL: 'rediss://user:pass@cache.example.internal:6379',
       PRESENCE_GRACE_MS: '500',
+      ABANDON_AFTER_MS: '2000',
+      INVITATION_TTL_MS: '3600000',
       REDIS_CLUSTER: 'true',
       MAX_STREAMS: '5000',
     });
@@ -82,6 +86,8 @@ describe('loadConfig', () => {
       livePollMs: 250,
       redisUrl: 'rediss://user:pass@cache.example.internal:6379',
       presenceGraceMs: 500,
+      abandonAfterMs: 2000,
+      invitationTtlMs: 3_600_000,
       redisCluster: true,
       maxStreams: 5000,
     });
@@ -95,6 +101,8 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, /PORT: must be a whole number \(got "eighty"\)/],
     [{ PORT: '70000' }, /PORT: must be 65535 or less/],
     [{ LIVE_POLL_MS: '10' }, /LIVE_POLL_MS: must be 100 or more/],
+    [{ INVITATION_TTL_MS: '10' }, /INVITATION_TTL_MS: must be 1000 or more/],
+    [{ ABANDON_AFTER_MS: '30s' }, /ABANDON_AFTER_MS: must be a whole number of milliseconds/],
     [{ MAX_STREAMS: '0' }, /MAX_STREAMS: must be 1 or more/],
     [{ MAX_STREAMS: 'lots' }, /MAX_STREAMS: must be a whole number of streams \(got "lots"\)/],
     [{ PORT: '0' }, /PORT: must be 1 or more/],

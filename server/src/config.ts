@@ -56,6 +56,8 @@ const EnvSchema = z.object({
   DYNAMODB_CREATE_TABLES: booleanFlag(true),
   LIVE_POLL_MS: wholeNumber(100, 60_000, 1000, ' of milliseconds'),
   PRESENCE_GRACE_MS: wholeNumber(0, 60_000, 4000, ' of milliseconds'),
+  ABANDON_AFTER_MS: wholeNumber(0, 3_600_000, 30_000, ' of milliseconds'),
+  INVITATION_TTL_MS: wholeNumber(1000, 30 * 24 * 3_600_000, 24 * 3_600_000, ' of milliseconds'),
   REDIS_CLUSTER: booleanFlag(false),
   REDIS_URL: z.optional(
     z
@@ -109,6 +111,10 @@ export interface Config {
   redisCluster: boolean;
   /** How long after a viewer's last stream on a game closes they count as gone (a reload is not leaving). */
   presenceGraceMs: number;
+  /** In a live game, how long the player to move may be gone before the other may claim the game. */
+  abandonAfterMs: number;
+  /** How long an invitation waits for an answer before it expires. */
+  invitationTtlMs: number;
   /**
    * Live streams this instance keeps open at once; unset means a cap computed from the
    * process's open-files limit at start-up (see open-files.ts).
@@ -241,6 +247,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl: e.REDIS_URL,
     redisCluster: e.REDIS_CLUSTER,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
+    abandonAfterMs: e.ABANDON_AFTER_MS,
+    invitationTtlMs: e.INVITATION_TTL_MS,
     maxStreams: e.MAX_STREAMS,
   };
 }

@@ -88,8 +88,16 @@ export const DOMAIN_ERRORS: Record<
   'game/not-finished': { status: 409, message: 'A rematch can follow only a finished game' },
   'game/rematch-exists': { status: 409, message: 'A rematch was already offered for this game' },
   'game/stale': { status: 409, message: 'The game changed since you saw it; here is the latest' },
+  'game/expired': { status: 409, message: 'This invitation expired before anyone answered it' },
   'move/not-your-turn': { status: 409, message: "It's not your turn" },
   'move/cell-taken': { status: 409, message: 'That cell is already taken' },
+  'claim/not-live': {
+    status: 409,
+    message: 'Only a game with live clocks can be claimed; this one has a move due date',
+  },
+  'claim/your-turn': { status: 409, message: "It's your turn: the game is waiting for you, not your opponent" },
+  'claim/opponent-here': { status: 409, message: 'Your opponent is still connected' },
+  'claim/too-soon': { status: 409, message: 'Your opponent left only a moment ago; give them a little longer' },
   'storage/exists': { status: 409, message: ({ what }) => `${what ?? 'It'} already exists` },
   'request/bad-cursor': { status: 400, message: 'The page cursor is not valid; start from the first page' },
   'storage/unavailable': {

@@ -30,9 +30,13 @@ const game = {
   createdAt: '2026-11-22T10:00:00.000Z',
   updatedAt: '2026-11-22T10:01:00.000Z',
   rematchOf: null,
+  timeControl: { type: 'live', initialSeconds: 60, incrementSeconds: 2 },
+  deadline: null,
   moves: [0, 3, 1, 4, 2],
   finishedAt: '2026-11-22T10:01:00.000Z',
   rematchId: null,
+  clocks: { X: 51_200, O: 0 },
+  serverTime: '2026-11-22T10:01:00.125Z',
 };
 
 describe('the response serializer', () => {

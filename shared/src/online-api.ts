@@ -26,16 +26,44 @@ export const SessionSchema = z.object({
 });
 export type Session = z.infer<typeof SessionSchema>;
 
-export const GameStatusSchema = z.enum(['pending', 'playing', 'finished', 'declined', 'cancelled']);
+/** `expired`: an invitation nobody answered in time. */
+export const GameStatusSchema = z.enum(['pending', 'playing', 'finished', 'declined', 'cancelled', 'expired']);
 export type GameStatus = z.infer<typeof GameStatusSchema>;
 
+/**
+ * How a game ended: three in a row, a full board, a resignation, a player out of time, or a
+ * claim after the player to move left a live game (a win, or a draw when the other called it).
+ */
+export const ResultReasonSchema = z.enum(['line', 'draw', 'resign', 'timeout', 'abandoned']);
 export const ResultSchema = z.object({
   /** null for a draw. */
   winner: z.nullable(MarkSchema),
-  reason: z.enum(['line', 'draw', 'resign']),
+  reason: ResultReasonSchema,
   line: z.nullable(LineSchema),
 });
 export type Result = z.infer<typeof ResultSchema>;
+
+/**
+ * How long players have to move, chosen with the invitation and kept by its rematches.
+ * - `correspondence`: no clock; each move is due within `days`.
+ * - `live`: a clock per player, `initialSeconds` each, plus `incrementSeconds` per move made.
+ */
+export const TimeControlSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('correspondence'), days: z.int().check(z.gte(1), z.lte(14)) }),
+  z.object({
+    type: z.literal('live'),
+    initialSeconds: z.int().check(z.gte(1), z.lte(3600)),
+    incrementSeconds: z.int().check(z.gte(0), z.lte(60)),
+  }),
+]);
+export type TimeControl = z.infer<typeof TimeControlSchema>;
+
+/** What an invitation gets when it names no time control. */
+export const DEFAULT_TIME_CONTROL: TimeControl = { type: 'correspondence', days: 3 };
+
+/** Each player's time left, in milliseconds, at the start of the current turn (live games). */
+export const ClocksSchema = z.object({ X: z.int().check(z.gte(0)), O: z.int().check(z.gte(0)) });
+export type Clocks = z.infer<typeof ClocksSchema>;
 
 /** What every list in the lobby shows of a game. */
 export const GameSummarySchema = z.object({
@@ -54,6 +82,13 @@ export const GameSummarySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   rematchOf: z.nullable(GameIdSchema),
+  /** null for games made before time controls existed: no clock, nothing due. */
+  timeControl: z.nullable(TimeControlSchema),
+  /**
+   * When the invitation expires (pending), or when the player to move runs out of time
+   * (playing); null otherwise. Compare it with `serverTime`, not the device's clock.
+   */
+  deadline: z.nullable(z.string()),
 });
 export type GameSummary = z.infer<typeof GameSummarySchema>;
 
@@ -65,12 +100,17 @@ export const GameViewSchema = z.extend(GameSummarySchema, {
   rematchId: z.nullable(GameIdSchema),
   /** The secret link of a pending link invitation; only its host ever sees it. */
   inviteToken: z.optional(z.string()),
+  /** Live games: each player's time left at the start of the current turn. */
+  clocks: z.nullable(ClocksSchema),
+  /** The server's time when it sent this, so a device with a wrong clock still counts down right. */
+  serverTime: z.optional(z.string()),
 });
 export type GameView = z.infer<typeof GameViewSchema>;
 
+const timeControl = z.optional(TimeControlSchema);
 export const CreateGameRequestSchema = z.union([
-  z.object({ opponent: PlayerNameSchema }),
-  z.object({ invite: z.literal('link') }),
+  z.object({ opponent: PlayerNameSchema, timeControl }),
+  z.object({ invite: z.literal('link'), timeControl }),
 ]);
 export type CreateGameRequest = z.infer<typeof CreateGameRequestSchema>;
 
@@ -83,6 +123,10 @@ export const MoveOnlineRequestSchema = z.object({
   version: z.optional(z.int().check(z.gte(0))),
 });
 export type MoveOnlineRequest = z.infer<typeof MoveOnlineRequestSchema>;
+
+/** After the player to move left a live game: claim the win, or call it a draw. */
+export const ClaimRequestSchema = z.object({ outcome: z.enum(['win', 'draw']) });
+export type ClaimRequest = z.infer<typeof ClaimRequestSchema>;
 
 export const GameParamsSchema = z.object({ id: GameIdSchema });
 
@@ -123,6 +167,9 @@ export const MoveEventSchema = z.object({
   status: GameStatusSchema,
   result: z.nullable(ResultSchema),
   at: z.string(),
+  /** When the next player must have moved by (null once the game is over, or with no time control). */
+  deadline: z.nullable(z.string()),
+  clocks: z.nullable(ClocksSchema),
 });
 export type MoveEvent = z.infer<typeof MoveEventSchema>;
 
@@ -134,5 +181,7 @@ export type MoveEvent = z.infer<typeof MoveEventSchema>;
 export const PresenceSchema = z.object({
   players: z.array(z.object({ id: z.string(), online: z.boolean(), lastSeenAt: z.nullable(z.string()) })),
   spectators: z.int(),
+  /** In a live game, how long the player to move may be gone before the other may claim. */
+  abandonAfterMs: z.int(),
 });
 export type Presence = z.infer<typeof PresenceSchema>;

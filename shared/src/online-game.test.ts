@@ -12,6 +12,7 @@ import {
   type RefusalCode,
   rematch,
   replayMove,
+  settle,
   toEvent,
   turnOf,
   turnPlayerId,
@@ -23,6 +24,19 @@ const carol: Player = { id: 'carol', name: 'Carol' };
 const T0 = '2026-11-30T10:00:00.000Z';
 const T1 = '2026-11-30T10:00:01.000Z';
 const ids = (n: number) => ({ id: `game${String(n).padStart(18, '0')}`, token: 't'.repeat(43) });
+/** `ms` after T0. */
+const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
+const ONE_PLUS_TWO = { type: 'live', initialSeconds: 60, incrementSeconds: 2 } as const;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** A live game (1 minute + 2 s) Bob accepted at T0: Bob plays X, his clock runs. */
+function live(): OnlineGame {
+  const invitation = ok(invite(alice, bob, ids(3), T0, { timeControl: ONE_PLUS_TWO }));
+  return ok(decide(invitation, bob, { type: 'accept' }, T0));
+}
+const claim = (outcome: 'win' | 'draw', moverAwaySince: string | null) =>
+  ({ type: 'claim', outcome, moverAwaySince, abandonAfterMs: 30_000 }) as const;
 
 function ok(decision: Decision): OnlineGame {
   if (!decision.ok) throw new Error(`refused: ${decision.code}`);
@@ -154,6 +168,23 @@ describe('every refusal', () => {
   const cases: [string, () => Decision, RefusalCode][] = [
     ['inviting oneself', () => invite(alice, alice, ids(1), T0), 'game/self-invite'],
     [
+      'accepting an invitation after it expired',
+      () => decide(invitation(), bob, { type: 'accept' }, at(DAY)),
+      'game/expired',
+    ],
+    [
+      'claiming a game without live clocks',
+      () => decide(play(started(), [4]), bob, claim('win', T0), at(DAY)),
+      'claim/not-live',
+    ],
+    ['claiming on your own turn', () => decide(live(), bob, claim('win', T0), at(40_000)), 'claim/your-turn'],
+    [
+      'claiming while the opponent is here',
+      () => decide(live(), alice, claim('win', null), at(40_000)),
+      'claim/opponent-here',
+    ],
+    ['claiming too soon', () => decide(live(), alice, claim('win', at(20_000)), at(40_000)), 'claim/too-soon'],
+    [
       'someone else accepting an invitation by name',
       () => decide(invitation(), carol, { type: 'accept' }, T1),
       'game/not-invitee',
@@ -248,8 +279,103 @@ describe('every refusal', () => {
       'game/rematch-exists',
       'move/not-your-turn',
       'move/cell-taken',
+      'game/expired',
+      'claim/not-live',
+      'claim/your-turn',
+      'claim/opponent-here',
+      'claim/too-soon',
     ];
     expect([...codes].sort()).toEqual([...all].sort());
+  });
+});
+
+describe('time: invitations expire, clocks run, time-outs and claims', () => {
+  it('gives an invitation a deadline, a correspondence time control unless one is chosen', () => {
+    const plain = ok(invite(alice, bob, ids(1), T0));
+    expect(plain).toMatchObject({ timeControl: { type: 'correspondence', days: 3 }, deadline: at(DAY), clocks: null });
+    const chosen = ok(invite(alice, null, ids(2), T0, { timeControl: ONE_PLUS_TWO, invitationTtlMs: HOUR }));
+    expect(chosen).toMatchObject({ timeControl: ONE_PLUS_TWO, deadline: at(HOUR) });
+  });
+
+  it('expires an invitation nobody answered at its deadline, not before', () => {
+    const invitation = ok(invite(alice, null, ids(1), T0));
+    expect(settle(invitation, at(DAY - 1))).toBeNull();
+    const expired = settle(invitation, at(DAY));
+    expect(expired?.next).toMatchObject({ status: 'expired', version: 2, deadline: null, inviteToken: null });
+    expect(expired?.event).toMatchObject({ type: 'game' });
+  });
+
+  it('starts the clocks on acceptance, X to move', () => {
+    expect(live()).toMatchObject({ status: 'playing', clocks: { X: 60_000, O: 60_000 }, deadline: at(60_000) });
+  });
+
+  it("takes a move's time off the mover's clock, adds the increment, and starts the other clock", () => {
+    const game = live();
+    const moved = ok(decide(game, bob, { type: 'move', cell: 4 }, at(10_000)));
+    expect(moved).toMatchObject({ clocks: { X: 52_000, O: 60_000 }, deadline: at(70_000) });
+    const reply = ok(decide(moved, alice, { type: 'move', cell: 0 }, at(70_000 - 1)));
+    expect(reply).toMatchObject({ clocks: { X: 52_000, O: 2001 }, deadline: at(70_000 - 1 + 52_000) });
+  });
+
+  it('gives each correspondence move its days, and nothing is due once the game is over', () => {
+    const game = play(started(), [4]);
+    expect(game.deadline).toBe(at(1000 + 3 * DAY));
+    expect(play(started(), [0, 3, 1, 4, 2]).deadline).toBeNull();
+    expect(ok(decide(game, bob, { type: 'resign' }, T1)).deadline).toBeNull();
+  });
+
+  it('makes the player who ran out of time lose, at the deadline, with their clock at zero', () => {
+    const game = ok(decide(live(), bob, { type: 'move', cell: 4 }, at(10_000)));
+    expect(settle(game, at(69_999))).toBeNull();
+    const timedOut = settle(game, at(90_000));
+    expect(timedOut?.next).toMatchObject({
+      status: 'finished',
+      result: { winner: 'X', reason: 'timeout', line: null },
+      finishedAt: at(70_000),
+      updatedAt: at(90_000),
+      clocks: { X: 52_000, O: 0 },
+      deadline: null,
+    });
+  });
+
+  it('refuses a move after the deadline and records the time-out with the refusal', () => {
+    const game = live();
+    const late = decide(game, bob, { type: 'move', cell: 4 }, at(60_000));
+    expect(late).toMatchObject({ ok: false, code: 'game/over' });
+    if (late.ok) return;
+    expect(late.settled?.next).toMatchObject({ status: 'finished', result: { winner: 'O', reason: 'timeout' } });
+  });
+
+  it('applies an action after a deadline to the game as the deadline left it', () => {
+    // The game timed out; a rematch of it is allowed, and the time-out is written with it.
+    const game = live();
+    const decision = decide(game, bob, { type: 'link-rematch', rematchId: ids(9).id }, at(61_000));
+    expect(decision.ok && decision.next).toMatchObject({
+      status: 'finished',
+      version: game.version + 2,
+      rematchId: ids(9).id,
+      result: { reason: 'timeout' },
+    });
+  });
+
+  it('lets the player waiting claim the win or a draw once the player to move has been gone long enough', () => {
+    const game = live();
+    const win = ok(decide(game, alice, claim('win', at(5000)), at(35_000)));
+    expect(win).toMatchObject({
+      status: 'finished',
+      result: { winner: 'O', reason: 'abandoned', line: null },
+      clocks: { X: 25_000, O: 60_000 },
+      deadline: null,
+    });
+    const draw = ok(decide(game, alice, claim('draw', at(5000)), at(35_000)));
+    expect(draw.result).toEqual({ winner: null, reason: 'abandoned', line: null });
+    expect(refused(decide(game, carol, claim('win', at(5000)), at(35_000)))).toBe('game/not-a-player');
+  });
+
+  it('keeps the time control for a rematch, with a new deadline to answer', () => {
+    const finished = ok(decide(live(), bob, { type: 'resign' }, at(1000)));
+    const offer = ok(rematch(finished, alice, ids(9).id, at(2000), HOUR));
+    expect(offer).toMatchObject({ timeControl: ONE_PLUS_TWO, deadline: at(2000 + HOUR), clocks: null });
   });
 });
 
@@ -310,6 +436,29 @@ describe('events: applying toEvent(previous, next) to the view of previous gives
       () => {
         const before = play(started(), [4]);
         return [before, ok(decide(before, alice, { type: 'resign' }, T1))];
+      },
+    ],
+    [
+      'a move with live clocks',
+      () => {
+        const before = live();
+        return [before, ok(decide(before, bob, { type: 'move', cell: 4 }, at(10_000)))];
+      },
+    ],
+    [
+      'a time-out',
+      () => {
+        const before = live();
+        const change = settle(before, at(61_000));
+        if (!change) throw new Error('not due');
+        return [before, change.next];
+      },
+    ],
+    [
+      'a claim',
+      () => {
+        const before = live();
+        return [before, ok(decide(before, alice, claim('draw', T0), at(31_000)))];
       },
     ],
     [

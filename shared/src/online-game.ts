@@ -1,13 +1,19 @@
 import * as z from 'zod/mini';
 import { applyMove, type Mark, newBoard, opponentOf } from './board.js';
 import {
+  type Clocks,
+  ClocksSchema,
+  DEFAULT_TIME_CONTROL,
   GameIdSchema,
   GameStatusSchema,
   type GameSummary,
   type GameView,
   type MoveEvent,
   type Player,
+  type Result,
   ResultSchema,
+  type TimeControl,
+  TimeControlSchema,
   type WinLossRecord,
 } from './online-api.js';
 import { BoardSchema, CellIndexSchema, MarkSchema } from './schemas.js';
@@ -42,11 +48,17 @@ export const OnlineGameSchema = z.object({
   finishedAt: z.nullable(z.string()),
   rematchOf: z.nullable(GameIdSchema),
   rematchId: z.nullable(GameIdSchema),
+  /** null for games made before time controls existed. */
+  timeControl: z.nullable(TimeControlSchema),
+  /** When the pending invitation expires, or the player to move runs out of time; else null. */
+  deadline: z.nullable(z.string()),
+  /** Live games: each player's time left at the start of the current turn. */
+  clocks: z.nullable(ClocksSchema),
 });
 export type OnlineGame = z.infer<typeof OnlineGameSchema>;
 
-/** What the lobby lists show of a game: without the move list and the invitation secret. */
-export type OnlineGameSummary = Omit<OnlineGame, 'moves' | 'inviteToken' | 'finishedAt' | 'rematchId'>;
+/** What the lobby lists show of a game: without the move list, the clocks and the invitation secret. */
+export type OnlineGameSummary = Omit<OnlineGame, 'moves' | 'inviteToken' | 'finishedAt' | 'rematchId' | 'clocks'>;
 
 /** Why an action is refused; each code has a status and a message in the server's error table. */
 export type RefusalCode =
@@ -65,13 +77,28 @@ export type RefusalCode =
   | 'game/not-finished'
   | 'game/stale'
   | 'game/rematch-exists'
+  | 'game/expired'
   | 'move/not-your-turn'
-  | 'move/cell-taken';
+  | 'move/cell-taken'
+  | 'claim/not-live'
+  | 'claim/your-turn'
+  | 'claim/opponent-here'
+  | 'claim/too-soon';
 
 /** A pushed change: one move (small, applied to the version before it), or the whole game. */
 export type GameEvent = ({ type: 'move' } & MoveEvent) | { type: 'game'; game: GameView };
 
-export type Decision = { ok: true; next: OnlineGame; event: GameEvent } | { ok: false; code: RefusalCode };
+/** A change decided: the next game, and the event that takes clients to it. */
+export interface Change {
+  next: OnlineGame;
+  event: GameEvent;
+}
+
+/**
+ * What an action comes to. A refusal may still carry `settled`: a deadline had passed (the
+ * player to move ran out of time, or the invitation expired), which is recorded all the same.
+ */
+export type Decision = ({ ok: true } & Change) | { ok: false; code: RefusalCode; settled?: Change };
 
 /** An action on an existing game, by a signed-in player. */
 export type GameAction =
@@ -80,6 +107,11 @@ export type GameAction =
   | { type: 'cancel' }
   | { type: 'move'; cell: number; version?: number | undefined }
   | { type: 'resign' }
+  /**
+   * In a live game, the player waiting claims the win or a draw because the player to move
+   * left: gone since `moverAwaySince` (null: connected now), for at least `abandonAfterMs`.
+   */
+  | { type: 'claim'; outcome: 'win' | 'draw'; moverAwaySince: string | null; abandonAfterMs: number }
   /** Points a finished game at its rematch (written after the rematch exists). */
   | { type: 'link-rematch'; rematchId: string };
 
@@ -134,6 +166,8 @@ export function summaryView(game: OnlineGameSummary): GameSummary {
     createdAt: game.createdAt,
     updatedAt: game.updatedAt,
     rematchOf: game.rematchOf,
+    timeControl: game.timeControl,
+    deadline: game.deadline,
   };
 }
 
@@ -144,6 +178,7 @@ export function gameView(game: OnlineGame, viewerId: string | null): GameView {
     moves: game.moves,
     finishedAt: game.finishedAt,
     rematchId: game.rematchId,
+    clocks: game.clocks,
   };
   if (game.inviteToken && game.status === 'pending' && viewerId === game.hostId) view.inviteToken = game.inviteToken;
   return view;
@@ -179,6 +214,8 @@ export function toEvent(previous: OnlineGame | null, next: OnlineGame): GameEven
       status: next.status,
       result: next.result,
       at: next.updatedAt,
+      deadline: next.deadline,
+      clocks: next.clocks,
     };
   }
   // Only a pending link's host ever sees its secret, and no event ever carries one.
@@ -209,6 +246,8 @@ export function applyEvent(view: GameView | null, event: GameEvent): GameView | 
     turn: event.status === 'playing' ? opponentOf(event.mark) : null,
     updatedAt: event.at,
     finishedAt: event.status === 'finished' ? event.at : view.finishedAt,
+    deadline: event.deadline,
+    clocks: event.clocks,
   };
 }
 
@@ -221,6 +260,60 @@ const done = (previous: OnlineGame | null, next: OnlineGame): Decision => ({
   event: toEvent(previous, next),
 });
 
+// --- time ------------------------------------------------------------------------------------
+
+/** How long invitations wait for an answer, by default. */
+export const INVITATION_TTL_MS = 24 * 60 * 60 * 1000;
+/** How long the player to move may be gone from a live game before the other may claim it. */
+export const ABANDON_AFTER_MS = 30_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const later = (now: string, ms: number) => new Date(Date.parse(now) + ms).toISOString();
+const msUntil = (deadline: string, now: string) => Date.parse(deadline) - Date.parse(now);
+
+/** When the player to move must have moved by, at the start of a turn at `now` (null: never). */
+function turnDeadline(timeControl: TimeControl | null, clocks: Clocks | null, mover: Mark, now: string) {
+  if (!timeControl) return null;
+  if (timeControl.type === 'correspondence') return later(now, timeControl.days * DAY_MS);
+  return clocks ? later(now, clocks[mover]) : null;
+}
+
+/** The clocks with the player to move's time as it stands at `now` (when a game ends mid-turn). */
+function stoppedClocks(game: OnlineGame, now: string): Clocks | null {
+  const mover = turnOf(game);
+  if (!game.clocks || !mover || !game.deadline) return game.clocks;
+  return { ...game.clocks, [mover]: Math.max(0, msUntil(game.deadline, now)) };
+}
+
+/**
+ * A deadline that has passed, recorded: an invitation nobody answered expires; a player who
+ * has not moved in time loses. null when nothing is due yet. No timer runs anywhere: whoever
+ * reads or acts on the game after its deadline writes this (conditional on the version, as
+ * every write is), so it holds across instances and restarts.
+ */
+export function settle(game: OnlineGame, now: string): Change | null {
+  if (!game.deadline || Date.parse(now) < Date.parse(game.deadline)) return null;
+  if (game.status === 'pending') {
+    return toChange(game, changed(game, { status: 'expired', inviteToken: null, deadline: null }, now));
+  }
+  const mover = turnOf(game);
+  if (game.status !== 'playing' || !mover) return null;
+  const next = changed(
+    game,
+    {
+      status: 'finished',
+      result: { winner: opponentOf(mover), reason: 'timeout', line: null },
+      finishedAt: game.deadline,
+      deadline: null,
+      clocks: game.clocks ? { ...game.clocks, [mover]: 0 } : null,
+    },
+    now,
+  );
+  return toChange(game, next);
+}
+
+const toChange = (previous: OnlineGame, next: OnlineGame): Change => ({ next, event: toEvent(previous, next) });
+
 /** Fresh values a new game needs, made outside (randomness is I/O). */
 export interface NewGameIds {
   id: string;
@@ -232,13 +325,34 @@ export interface NewGameIds {
  * A new, pending game: to a named opponent, or (null) behind a secret link. As in the AWS
  * tutorial the invitee plays X and moves first.
  */
-export function invite(host: Player, opponent: Player | null, ids: NewGameIds, now: string): Decision {
+export function invite(
+  host: Player,
+  opponent: Player | null,
+  ids: NewGameIds,
+  now: string,
+  options: { timeControl?: TimeControl | undefined; invitationTtlMs?: number } = {},
+): Decision {
   if (opponent && opponent.id === host.id) return refuse('game/self-invite');
-  return done(null, newGame(host, opponent, ids.id, opponent ? null : ids.token, now, {}));
+  return done(
+    null,
+    newGame(host, opponent, ids.id, opponent ? null : ids.token, now, {
+      timeControl: options.timeControl ?? DEFAULT_TIME_CONTROL,
+      deadline: later(now, options.invitationTtlMs ?? INVITATION_TTL_MS),
+    }),
+  );
 }
 
-/** A new invitation to the same opponent, marks swapped: one per finished game (its id given). */
-export function rematch(game: OnlineGame, actor: Player, id: string, now: string): Decision {
+/**
+ * A new invitation to the same opponent, marks swapped, same time control: one per finished
+ * game (its id given).
+ */
+export function rematch(
+  game: OnlineGame,
+  actor: Player,
+  id: string,
+  now: string,
+  invitationTtlMs = INVITATION_TTL_MS,
+): Decision {
   const mark = markOf(game, actor.id);
   if (!mark || !game.opponentId || !game.opponentName) return refuse('game/not-a-player');
   if (game.status !== 'finished') return refuse('game/not-finished');
@@ -247,7 +361,15 @@ export function rematch(game: OnlineGame, actor: Player, id: string, now: string
     actor.id === game.hostId
       ? { id: game.opponentId, name: game.opponentName }
       : { id: game.hostId, name: game.hostName };
-  return done(null, newGame(actor, opponent, id, null, now, { hostMark: opponentOf(mark), rematchOf: game.id }));
+  return done(
+    null,
+    newGame(actor, opponent, id, null, now, {
+      hostMark: opponentOf(mark),
+      rematchOf: game.id,
+      timeControl: game.timeControl ?? DEFAULT_TIME_CONTROL,
+      deadline: later(now, invitationTtlMs),
+    }),
+  );
 }
 
 function newGame(
@@ -277,6 +399,9 @@ function newGame(
     finishedAt: null,
     rematchOf: null,
     rematchId: null,
+    timeControl: DEFAULT_TIME_CONTROL,
+    deadline: null,
+    clocks: null,
     ...fields,
   };
 }
@@ -286,6 +411,7 @@ const NOT_PENDING: Record<Exclude<OnlineGame['status'], 'pending'>, RefusalCode>
   finished: 'game/already-accepted',
   declined: 'game/declined',
   cancelled: 'game/cancelled',
+  expired: 'game/expired',
 };
 
 /** The next version of a game with `changes`, at `now`. */
@@ -308,6 +434,22 @@ export function decide(
   sameSecret: (given: string | undefined, expected: string | null) => boolean = (given, expected) =>
     !!given && given === expected,
 ): Decision {
+  const settled = settle(game, now);
+  if (!settled) return decideOn(game, actor, action, now, sameSecret);
+  // The deadline passed first: the action applies to the game as that left it, and the
+  // result is recorded either way.
+  const decision = decideOn(settled.next, actor, action, now, sameSecret);
+  if (!decision.ok) return { ...decision, settled };
+  return done(game, decision.next);
+}
+
+function decideOn(
+  game: OnlineGame,
+  actor: Player,
+  action: GameAction,
+  now: string,
+  sameSecret: (given: string | undefined, expected: string | null) => boolean,
+): Decision {
   switch (action.type) {
     case 'accept': {
       if (game.invite === 'name') {
@@ -319,20 +461,32 @@ export function decide(
         }
       }
       if (game.status !== 'pending') return refuse(NOT_PENDING[game.status]);
+      const clocks = startingClocks(game.timeControl);
       return done(
         game,
-        changed(game, { status: 'playing', opponentId: actor.id, opponentName: actor.name, inviteToken: null }, now),
+        changed(
+          game,
+          {
+            status: 'playing',
+            opponentId: actor.id,
+            opponentName: actor.name,
+            inviteToken: null,
+            clocks,
+            deadline: turnDeadline(game.timeControl, clocks, 'X', now),
+          },
+          now,
+        ),
       );
     }
     case 'decline': {
       if (game.invite === 'link' || actor.id !== game.opponentId) return refuse('game/not-invitee');
       if (game.status !== 'pending') return refuse(NOT_PENDING[game.status]);
-      return done(game, changed(game, { status: 'declined' }, now));
+      return done(game, changed(game, { status: 'declined', deadline: null }, now));
     }
     case 'cancel': {
       if (actor.id !== game.hostId) return refuse('game/not-host');
       if (game.status !== 'pending') return refuse(NOT_PENDING[game.status]);
-      return done(game, changed(game, { status: 'cancelled', inviteToken: null }, now));
+      return done(game, changed(game, { status: 'cancelled', inviteToken: null, deadline: null }, now));
     }
     case 'move': {
       const mark = markOf(game, actor.id);
@@ -344,36 +498,70 @@ export function decide(
       const played = applyMove(game.board, action.cell);
       if (!played.ok) return refuse(played.reason === 'cell-taken' ? 'move/cell-taken' : 'game/over');
       const outcome = played.outcome;
-      const next = changed(game, { board: [...played.board], moves: [...game.moves, action.cell] }, now);
+      const clocks = clocksAfterMove(game, mark, now);
+      const next = changed(
+        game,
+        {
+          board: [...played.board],
+          moves: [...game.moves, action.cell],
+          clocks,
+          deadline: turnDeadline(game.timeControl, clocks, opponentOf(mark), now),
+        },
+        now,
+      );
       if (outcome.status === 'won') {
-        next.status = 'finished';
-        next.result = { winner: outcome.winner, reason: 'line', line: [...outcome.line] };
-        next.finishedAt = now;
-      } else if (outcome.status === 'draw') {
-        next.status = 'finished';
-        next.result = { winner: null, reason: 'draw', line: null };
-        next.finishedAt = now;
+        return done(game, finish(next, { winner: outcome.winner, reason: 'line', line: [...outcome.line] }, now));
       }
+      if (outcome.status === 'draw') return done(game, finish(next, { winner: null, reason: 'draw', line: null }, now));
       return done(game, next);
     }
     case 'resign': {
       const mark = markOf(game, actor.id);
       if (!mark) return refuse('game/not-a-player');
       if (game.status !== 'playing') return refuse('game/not-playing');
-      return done(
-        game,
-        changed(
-          game,
-          { status: 'finished', result: { winner: opponentOf(mark), reason: 'resign', line: null }, finishedAt: now },
-          now,
-        ),
-      );
+      const next = changed(game, { clocks: stoppedClocks(game, now) }, now);
+      return done(game, finish(next, { winner: opponentOf(mark), reason: 'resign', line: null }, now));
+    }
+    case 'claim': {
+      const mark = markOf(game, actor.id);
+      if (!mark) return refuse('game/not-a-player');
+      if (game.status !== 'playing') return refuse('game/not-playing');
+      if (game.timeControl?.type !== 'live') return refuse('claim/not-live');
+      if (turnOf(game) === mark) return refuse('claim/your-turn');
+      if (action.moverAwaySince === null) return refuse('claim/opponent-here');
+      if (Date.parse(now) - Date.parse(action.moverAwaySince) < action.abandonAfterMs) return refuse('claim/too-soon');
+      const winner = action.outcome === 'win' ? mark : null;
+      const next = changed(game, { clocks: stoppedClocks(game, now) }, now);
+      return done(game, finish(next, { winner, reason: 'abandoned', line: null }, now));
     }
     case 'link-rematch': {
       if (game.rematchId) return refuse('game/rematch-exists');
       return done(game, changed(game, { rematchId: action.rematchId }, now));
     }
   }
+}
+
+/** A game over with `result` at `now`: nothing is due any more. */
+const finish = (game: OnlineGame, result: Result, now: string): OnlineGame => ({
+  ...game,
+  status: 'finished',
+  result,
+  finishedAt: now,
+  deadline: null,
+});
+
+/** Live clocks as a game starts: the full time for both. */
+function startingClocks(timeControl: TimeControl | null): Clocks | null {
+  if (timeControl?.type !== 'live') return null;
+  const ms = timeControl.initialSeconds * 1000;
+  return { X: ms, O: ms };
+}
+
+/** The clocks after `mark` moved at `now`: the time it had left, plus the increment. */
+function clocksAfterMove(game: OnlineGame, mark: Mark, now: string): Clocks | null {
+  if (!game.clocks || game.timeControl?.type !== 'live' || !game.deadline) return game.clocks;
+  const left = Math.max(0, msUntil(game.deadline, now));
+  return { ...game.clocks, [mark]: left + game.timeControl.incrementSeconds * 1000 };
 }
 
 /**

@@ -19,6 +19,9 @@ const game: GameView = {
   moves: [0, 4],
   finishedAt: null,
   rematchId: null,
+  timeControl: { type: 'correspondence', days: 3 },
+  deadline: '2026-11-25T10:00:02.000Z',
+  clocks: null,
 };
 
 const move = (overrides: Partial<MoveEvent>): MoveEvent => ({
@@ -28,6 +31,8 @@ const move = (overrides: Partial<MoveEvent>): MoveEvent => ({
   mark: 'X',
   status: 'playing',
   result: null,
+  deadline: '2026-11-25T10:00:03.000Z',
+  clocks: null,
   at: '2026-11-22T10:00:03.000Z',
   ...overrides,
 });
@@ -49,6 +54,7 @@ describe('what the game page shows', () => {
       moves: [0, 4, 8],
       turn: 'O',
       updatedAt: '2026-11-22T10:00:03.000Z',
+      deadline: '2026-11-25T10:00:03.000Z',
     });
   });
 

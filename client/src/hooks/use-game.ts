@@ -23,7 +23,12 @@ export interface GameState {
   /** Who has the page open, as the server last said; null until it has. */
   presence: Presence | null;
   move: (cell: number) => void;
-  act: (action: 'accept' | 'decline' | 'cancel' | 'resign' | 'rematch', body?: unknown) => Promise<GameView | null>;
+  act: (
+    action: 'accept' | 'decline' | 'cancel' | 'resign' | 'rematch' | 'claim',
+    body?: unknown,
+  ) => Promise<GameView | null>;
+  /** Reads the game again (e.g. when a clock runs out: the server records the time-out). */
+  refresh: () => void;
   dismissError: () => void;
 }
 
@@ -127,5 +132,6 @@ export function useGame(id: string): GameState {
         return result;
       }),
     dismissError: () => action.setError(null),
+    refresh,
   };
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { ClaimPanel, GameClock } from '../components/GameClock';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
 import { cellName, isConnected, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
 import { useGame } from '../hooks/use-game';
@@ -187,7 +188,7 @@ function Actions({
 }
 
 export function GamePage({ id, viewer, token }: { id: string; viewer: Player | null; token: string | null }) {
-  const { game, loadError, error, pending, connection, presence, move, act, dismissError } = useGame(id);
+  const { game, loadError, error, pending, connection, presence, move, act, dismissError, refresh } = useGame(id);
 
   if (loadError && !game) {
     return (
@@ -234,6 +235,9 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
         <p aria-live="polite" data-testid="presence" className="mt-1 text-sm text-slate-600 dark:text-slate-400">
           {[presenceLine(game, presence, viewer?.id), watchingLine(presence)].filter(Boolean).join(' · ')}
         </p>
+        <div className="mt-3">
+          <GameClock game={game} viewerId={viewer?.id} onDue={refresh} />
+        </div>
       </div>
 
       <Board
@@ -247,6 +251,13 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
 
       <div className="mx-auto flex w-full max-w-sm flex-col gap-4">
         <ErrorMessage message={error} onDismiss={dismissError} />
+        <ClaimPanel
+          game={game}
+          presence={presence}
+          viewerId={viewer?.id}
+          pending={pending}
+          claim={(outcome) => void act('claim', { outcome })}
+        />
         <Actions game={game} viewer={viewer} token={token} pending={pending} act={act} />
         {game.inviteToken ? (
           <CopyField

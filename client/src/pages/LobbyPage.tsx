@@ -4,6 +4,7 @@ import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
+import { TIME_CONTROLS, timeControlLabel } from '../game-clock';
 import { lobbyLine, opponentFor, when } from '../game-text';
 import { useAction } from '../hooks/use-action';
 import { useLobby } from '../hooks/use-lobby';
@@ -74,6 +75,7 @@ function GameRow({
           </Link>
           <p className="text-sm text-slate-600 dark:text-slate-400">
             <span>{lobbyLine(game, player.id)}</span> · <time dateTime={game.updatedAt}>{when(game.updatedAt)}</time>
+            {game.timeControl ? <span> · {timeControlLabel(game.timeControl)}</span> : null}
           </p>
           {error ? <p className="text-sm text-red-700 dark:text-red-300">{error}</p> : null}
         </div>
@@ -109,10 +111,12 @@ function GameRow({
 
 function NewGame({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState('');
-  const creating = useAction(async (body: { opponent: string } | { invite: 'link' }) => {
+  const [timeControl, setTimeControl] = useState(0);
+  const creating = useAction(async (request: { opponent: string } | { invite: 'link' }) => {
+    const body = { ...request, timeControl: TIME_CONTROLS[timeControl]?.value ?? TIME_CONTROLS[0]?.value };
     const game = await onlineApi.createGame(body);
     setName('');
-    if ('invite' in body) navigate(`/games/${game.id}`);
+    if ('invite' in request) navigate(`/games/${game.id}`);
     else onCreated();
   });
   const { error, setError, pending: busy } = creating;
@@ -150,6 +154,23 @@ function NewGame({ onCreated }: { onCreated: () => void }) {
           Invite
         </Button>
       </form>
+      <div className="mt-3 flex flex-wrap items-center gap-2 text-sm">
+        <label htmlFor="time-control" className="font-medium">
+          Time control
+        </label>
+        <select
+          id="time-control"
+          value={timeControl}
+          onChange={(event) => setTimeControl(Number(event.target.value))}
+          className={`rounded-lg border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-600 dark:bg-slate-950 ${focusRing}`}
+        >
+          {TIME_CONTROLS.map((choice, index) => (
+            <option key={choice.label} value={index}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </div>
       <div className="mt-3 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
         <span>or</span>
         <Button disabled={busy} onClick={() => create({ invite: 'link' })}>

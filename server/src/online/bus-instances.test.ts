@@ -95,6 +95,7 @@ describe('two instances on the Redis bus, sharing DynamoDB', () => {
         { id: bob.id, online: true, lastSeenAt: null },
       ],
       spectators: 1,
+      abandonAfterMs: 30_000,
     });
 
     const before = bobSees.events.length;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rematchIdOf } from '../online/games.js';
+import { LocalChangeFeed } from '../online/change-feed.js';
+import { Games, rematchIdOf } from '../online/games.js';
 import { MemoryStore } from '../storage/memory.js';
 import { testApp } from '../test-support/app.js';
 import { OnlinePlayer, playOut, startedGame, uniqueName } from '../test-support/online.js';
@@ -80,5 +81,45 @@ describe('accepting and rematching from the game this instance last saw', () => 
     expect(second.statusCode).toBe(409);
     expect(second.json().code).toBe('game/rematch-exists');
     expect((await alice.game(game.id)).rematchId).toBe(first.json().id);
+  });
+});
+
+describe('claims after the player to move left a live game, by presence', () => {
+  const LIVE = { type: 'live', initialSeconds: 60, incrementSeconds: 2 } as const;
+  const alice = { id: 'alice', name: 'alice' };
+  const bob = { id: 'bob', name: 'bob' };
+  let clock = Date.parse('2026-11-30T10:00:00.000Z');
+  let online = new Set<string>();
+  let lastSeen = new Map<string, string>();
+
+  async function liveGame() {
+    const store = new MemoryStore();
+    await store.createPlayer({ ...bob, passwordHash: 'x', createdAt: '', failedSignIns: 0, lastFailedSignInAt: null });
+    const games = new Games(store, new LocalChangeFeed(), () => new Date(clock), {
+      abandonAfterMs: 30_000,
+      attendance: async () => ({ online, lastSeen }),
+    });
+    const invitation = await games.create(alice, { opponent: 'bob', timeControl: LIVE });
+    const game = await games.accept(bob, invitation.id, undefined);
+    // Bob (X) moves; now Alice (O) is to move.
+    return { games, game: await games.move(bob, game.id, 4, game.version) };
+  }
+
+  it('refuses while the player to move is connected, however long ago their turn began', async () => {
+    const { games, game } = await liveGame();
+    online = new Set(['alice', 'bob']);
+    clock += 50_000; // within her minute
+    await expect(games.claim(bob, game.id, 'win')).rejects.toMatchObject({ code: 'claim/opponent-here' });
+  });
+
+  it('counts from when they were last seen, if that was after their turn began', async () => {
+    const { games, game } = await liveGame();
+    online = new Set(['bob']);
+    const left = new Date(clock + 20_000).toISOString();
+    lastSeen = new Map([['alice', left]]);
+    clock += 45_000; // 45 s into her turn, but only 25 s since she left
+    await expect(games.claim(bob, game.id, 'draw')).rejects.toMatchObject({ code: 'claim/too-soon' });
+    clock += 5_000;
+    expect((await games.claim(bob, game.id, 'draw')).result).toEqual({ winner: null, reason: 'abandoned', line: null });
   });
 });

@@ -1,18 +1,24 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
+  ABANDON_AFTER_MS,
   addToRecord,
+  type Change,
   type CreateGameRequest,
   type Decision,
   decide,
   type GameAction,
   type GameList,
+  INVITATION_TTL_MS,
   invite,
   type Player,
   rematch,
+  settle,
+  turnPlayerId,
   type WinLossRecord,
 } from '@ttt/shared';
 import { DomainError } from '../domain-error.js';
 import { AlreadyExistsError } from '../storage/errors.js';
+import { listStatus } from '../storage/keys.js';
 import type { GameRecord, GameSummaryRecord, Page, Store } from '../storage/types.js';
 import { type ChangeFeed, playersOf } from './change-feed.js';
 
@@ -62,6 +68,22 @@ function decided(decision: Decision): GameRecord {
   return decision.next;
 }
 
+/** Who is on a game's page, as far as claims need it. */
+export interface PageAttendance {
+  online: ReadonlySet<string>;
+  lastSeen: ReadonlyMap<string, string>;
+}
+
+export interface GamesOptions {
+  log?: { warn(details: object, message: string): void } | undefined;
+  /** How long an invitation waits for an answer. */
+  invitationTtlMs?: number;
+  /** In a live game, how long the player to move may be gone before the other may claim it. */
+  abandonAfterMs?: number;
+  /** Who has a game's page open (presence); without it, nobody ever counts as gone. */
+  attendance?: (gameId: string) => Promise<PageAttendance>;
+}
+
 /**
  * Online games, as boardgame.io's master runs them: load the game, decide with the pure rules
  * of shared/online-game.ts, make one write conditional on the version decided from, publish.
@@ -70,19 +92,37 @@ function decided(decision: Decision): GameRecord {
 export class Games {
   private readonly recent = new RecentGames();
 
+  private readonly log: GamesOptions['log'];
+  readonly invitationTtlMs: number;
+  readonly abandonAfterMs: number;
+
   constructor(
     private readonly store: Store,
     private readonly feed: ChangeFeed,
     private readonly now: () => Date,
-    private readonly log?: { warn(details: object, message: string): void },
-  ) {}
+    private readonly options: GamesOptions = {},
+  ) {
+    this.log = options.log;
+    this.invitationTtlMs = options.invitationTtlMs ?? INVITATION_TTL_MS;
+    this.abandonAfterMs = options.abandonAfterMs ?? ABANDON_AFTER_MS;
+  }
 
+  /** The game as stored, with any deadline that has passed recorded first. */
   async get(id: string): Promise<GameRecord> {
-    const game = await this.store.getGame(id);
-    if (!game) throw new DomainError('game/not-found');
-    this.recent.remember(game);
-    this.feed.observe(game);
-    return game;
+    for (let attempt = 0; ; attempt++) {
+      const game = await this.store.getGame(id);
+      if (!game) throw new DomainError('game/not-found');
+      this.recent.remember(game);
+      this.feed.observe(game);
+      const due = settle(game, this.at());
+      if (!due) return game;
+      try {
+        return await this.save(game, due);
+      } catch (error) {
+        // Someone else recorded it (or changed the game) first: read it again.
+        if (attempt >= 2 || !(error instanceof DomainError) || error.code !== 'game/stale') throw error;
+      }
+    }
   }
 
   async create(host: Player, request: CreateGameRequest): Promise<GameRecord> {
@@ -94,7 +134,12 @@ export class Games {
       if (!found) throw new DomainError('player/not-found', { name: request.opponent });
       opponent = { id: found.id, name: found.name };
     }
-    const game = decided(invite(host, opponent, { id: newGameId(), token: newInviteToken() }, this.at()));
+    const game = decided(
+      invite(host, opponent, { id: newGameId(), token: newInviteToken() }, this.at(), {
+        timeControl: request.timeControl,
+        invitationTtlMs: this.invitationTtlMs,
+      }),
+    );
     await this.store.createGame(game);
     return this.announce(game, null, playersOf(game));
   }
@@ -121,6 +166,30 @@ export class Games {
     return this.apply(await this.get(id), player, { type: 'resign' });
   }
 
+  /**
+   * The win or a draw, claimed by the player waiting in a live game whose opponent, to move,
+   * has been gone (by presence) for `abandonAfterMs`. Gone since the page was last open, or
+   * since the turn began when it was never open here.
+   */
+  async claim(player: Player, id: string, outcome: 'win' | 'draw'): Promise<GameRecord> {
+    const game = await this.get(id);
+    const mover = turnPlayerId(game);
+    let moverAwaySince: string | null = null;
+    if (mover) {
+      const attendance = this.options.attendance ? await this.options.attendance(id) : null;
+      if (attendance && !attendance.online.has(mover)) {
+        const seen = attendance.lastSeen.get(mover);
+        moverAwaySince = seen && seen > game.updatedAt ? seen : game.updatedAt;
+      }
+    }
+    return this.apply(game, player, {
+      type: 'claim',
+      outcome,
+      moverAwaySince,
+      abandonAfterMs: this.abandonAfterMs,
+    });
+  }
+
   async move(player: Player, id: string, cell: number, version: number | undefined): Promise<GameRecord> {
     // The game at the version the player saw is immutable: when this instance has it (it
     // wrote or read it, or heard of it live), the conditional write alone decides, in one request.
@@ -143,7 +212,7 @@ export class Games {
   }
 
   private async rematchFrom(game: GameRecord, player: Player): Promise<GameRecord> {
-    const next = decided(rematch(game, player, rematchIdOf(game.id), this.at()));
+    const next = decided(rematch(game, player, rematchIdOf(game.id), this.at(), this.invitationTtlMs));
     try {
       await this.store.createGame(next);
     } catch (error) {
@@ -155,8 +224,28 @@ export class Games {
     return next;
   }
 
+  /**
+   * One page of a list. A listed game whose deadline has passed is settled first (an expired
+   * invitation, a player out of time), and left out when that moves it to another list.
+   */
   async list(playerId: string, list: GameList, cursor?: string, limit = PAGE_SIZE): Promise<Page<GameSummaryRecord>> {
-    return this.store.listGames({ playerId, list, limit, cursor });
+    const page = await this.store.listGames({ playerId, list, limit, cursor });
+    const now = Date.parse(this.at());
+    const overdue = page.items.filter((game) => game.deadline !== null && Date.parse(game.deadline) <= now);
+    if (overdue.length === 0) return page;
+    const settled = new Map<string, GameRecord>();
+    for (const game of overdue) {
+      try {
+        settled.set(game.id, await this.get(game.id));
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code === 'storage/unavailable') throw error;
+      }
+    }
+    const items = page.items.filter((game) => {
+      const now_ = settled.get(game.id);
+      return !now_ || listStatus(list) === now_.status;
+    });
+    return { ...page, items };
   }
 
   /** Wins, losses and draws, counted from the player's finished games. */
@@ -171,7 +260,8 @@ export class Games {
     return record;
   }
 
-  private at(): string {
+  /** The time now, by the clock this service decides with (clients count clocks from it). */
+  at(): string {
     return this.now().toISOString();
   }
 
@@ -180,10 +270,22 @@ export class Games {
    * lobbies the game enters with this change.
    */
   private async apply(game: GameRecord, player: Player, action: GameAction, newIn: string[] = []) {
-    const next = decided(decide(game, player, action, this.at(), sameSecret));
+    const decision = decide(game, player, action, this.at(), sameSecret);
+    if (!decision.ok) {
+      // A deadline passed before the action: record that, then refuse.
+      if (decision.settled) await this.save(game, decision.settled);
+      throw new DomainError(decision.code);
+    }
+    const next = decision.next;
     if (action.type === 'move') await this.store.recordMove(next, game.version);
     else await this.store.updateGame(next, game.version);
     return newIn.length > 0 ? this.announce(next, game, newIn) : this.changed(next, game);
+  }
+
+  /** Writes a settled deadline, conditional on the version it was decided from, and publishes it. */
+  private async save(game: GameRecord, change: Change): Promise<GameRecord> {
+    await this.store.updateGame(change.next, game.version);
+    return this.changed(change.next, game);
   }
 
   /**

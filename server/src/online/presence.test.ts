@@ -48,15 +48,16 @@ describe('presence on one instance', () => {
     time.advance(5000);
     const gone = await seen.next((p) => !online(p, 'bob') && p.lastSeen.has('bob'), 'bob shows as gone');
     expect(gone.lastSeen.get('bob')).toBe(closedAt);
-    expect(Presence.view(gone, ['alice', 'bob'])).toEqual({
+    expect(Presence.view(gone, ['alice', 'bob'], 30_000)).toEqual({
       players: [
         { id: 'alice', online: false, lastSeenAt: null },
         { id: 'bob', online: false, lastSeenAt: closedAt },
       ],
       spectators: 0,
+      abandonAfterMs: 30_000,
     });
     // Read later, by a page that was not open then, it still says when.
-    expect(Presence.view(await presence.current(GAME), ['bob']).players[0]?.lastSeenAt).toBe(closedAt);
+    expect(Presence.view(await presence.current(GAME), ['bob'], 30_000).players[0]?.lastSeenAt).toBe(closedAt);
   });
 
   it('does not show a reload (a stream closed and opened again within the grace) as leaving', async () => {
@@ -77,12 +78,13 @@ describe('presence on one instance', () => {
     const GAME = newGame();
     const presence = make({ leaveGraceMs: 10 });
     for (const viewer of ['alice', 'alice', 'bob', 'carol', 'carol', null, null]) presence.join(GAME, viewer);
-    expect(Presence.view(await presence.current(GAME), ['alice', 'bob'])).toEqual({
+    expect(Presence.view(await presence.current(GAME), ['alice', 'bob'], 30_000)).toEqual({
       players: [
         { id: 'alice', online: true, lastSeenAt: null },
         { id: 'bob', online: true, lastSeenAt: null },
       ],
       spectators: 3,
+      abandonAfterMs: 30_000,
     });
   });
 
@@ -245,12 +247,13 @@ describe.each([
       return all.anonymous === 2 && online(all, 'carol') && online(all, 'alice');
     }, 'B counts everyone on both instances');
     if (!all) throw new Error('no presence');
-    expect(Presence.view(all, ['alice', 'bob'])).toEqual({
+    expect(Presence.view(all, ['alice', 'bob'], 30_000)).toEqual({
       players: [
         { id: 'alice', online: true, lastSeenAt: null },
         { id: 'bob', online: false, lastSeenAt: null },
       ],
       spectators: 3,
+      abandonAfterMs: 30_000,
     });
   });
 

@@ -272,8 +272,8 @@ export class Presence {
     return this.aggregate(gameId, shared);
   }
 
-  /** The API's view of a game's presence, for its players. */
-  static view(presence: GamePresence, players: readonly string[]): PresenceView {
+  /** The API's view of a game's presence, for its players (and how long before a claim). */
+  static view(presence: GamePresence, players: readonly string[], abandonAfterMs: number): PresenceView {
     const playerSet = new Set(players);
     let spectators = presence.anonymous;
     for (const id of presence.online) if (!playerSet.has(id)) spectators++;
@@ -283,6 +283,7 @@ export class Presence {
         return { id, online, lastSeenAt: online ? null : (presence.lastSeen.get(id) ?? null) };
       }),
       spectators,
+      abandonAfterMs,
     };
   }
 

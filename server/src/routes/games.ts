@@ -1,9 +1,11 @@
 import {
   AcceptRequestSchema,
+  ClaimRequestSchema,
   CreateGameRequestSchema,
   GameListQuerySchema,
   GamePageSchema,
   GameParamsSchema,
+  type GameView,
   GameViewSchema,
   gameView,
   MoveOnlineRequestSchema,
@@ -38,6 +40,11 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
   const { feed, presence } = live;
   const params = GameParamsSchema;
   const gameResponse = { 200: GameViewSchema };
+  /** A game as `viewerId` sees it, with the server's time, which clients count clocks from. */
+  const viewOf = (game: GameRecord, viewerId: string | null): GameView => ({
+    ...gameView(game, viewerId),
+    serverTime: games.at(),
+  });
 
   app.post(
     '/api/games',
@@ -53,7 +60,7 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
       const player = requirePlayer(request);
       const game = await games.create(player, request.body);
       request.log.info({ gameId: game.id, invite: game.invite }, 'invitation created');
-      return reply.code(201).send(gameView(game, player.id));
+      return reply.code(201).send(viewOf(game, player.id));
     },
   );
 
@@ -78,7 +85,7 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
   app.get(
     '/api/games/:id',
     { schema: { tags: ['games'], summary: 'A game; anyone with its link may watch', params, response: gameResponse } },
-    async (request) => gameView(await games.get(request.params.id), currentPlayer(request)?.id ?? null),
+    async (request) => viewOf(await games.get(request.params.id), currentPlayer(request)?.id ?? null),
   );
 
   app.get(
@@ -93,7 +100,7 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
     },
     async (request) => {
       const game = await games.get(request.params.id);
-      return Presence.view(await presence.current(game.id), playersOf(game));
+      return Presence.view(await presence.current(game.id), playersOf(game), games.abandonAfterMs);
     },
   );
 
@@ -110,7 +117,7 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
       async (request) => {
         const player = requirePlayer(request);
         const game = await run(player, request.params.id, request.body as z.output<Body>);
-        return gameView(game, player.id);
+        return viewOf(game, player.id);
       },
     );
   };
@@ -124,6 +131,12 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
   action('decline', 'Decline an invitation sent to you', null, (player, id) => games.decline(player, id));
   action('cancel', 'Cancel an invitation you sent', null, (player, id) => games.cancel(player, id));
   action('resign', 'Resign; your opponent wins', null, (player, id) => games.resign(player, id));
+  action(
+    'claim',
+    'In a live game whose player to move has left: claim the win, or call it a draw',
+    ClaimRequestSchema,
+    (player, id, body) => games.claim(player, id, body.outcome),
+  );
   action(
     'moves',
     'Play a cell; give the version you saw to refuse a move on an older board',
@@ -144,7 +157,7 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
     async (request, reply) => {
       const player = requirePlayer(request);
       const rematch = await games.rematch(player, request.params.id);
-      return reply.code(201).send(gameView(rematch, player.id));
+      return reply.code(201).send(viewOf(rematch, player.id));
     },
   );
 
@@ -187,7 +200,7 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
         const event =
           shown && game.version === shown.version + 1
             ? toEvent(shown, game)
-            : { type: 'game' as const, game: gameView(game, viewerId) };
+            : { type: 'game' as const, game: viewOf(game, viewerId) };
         if (event.type === 'move') {
           const { type: _type, ...move } = event;
           stream.send({ id: game.version, event: 'move', data: move });
@@ -212,7 +225,8 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
 
       // Presence: this stream counts as the viewer being here, and the page hears who else is.
       const open = stream;
-      const sendPresence = (now: GamePresence) => open.send({ event: 'presence', data: Presence.view(now, players) });
+      const sendPresence = (now: GamePresence) =>
+        open.send({ event: 'presence', data: Presence.view(now, players, games.abandonAfterMs) });
       open.onClose(presence.join(id, viewerId));
       const unwatchPresence = await presence.watch(id, sendPresence);
       open.onClose(unwatchPresence);

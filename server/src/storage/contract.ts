@@ -81,6 +81,20 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         expect(await store.getGame(gameId())).toBeNull();
       });
 
+      it('keeps the time control, the deadline and the clocks, and games made before them', async () => {
+        const live = gameRecord({
+          status: 'playing',
+          timeControl: { type: 'live', initialSeconds: 60, incrementSeconds: 2 },
+          deadline: '2026-01-01T00:01:00.000Z',
+          clocks: { X: 60_000, O: 58_500 },
+        });
+        const legacy = gameRecord({ timeControl: null, deadline: null, clocks: null });
+        await store.createGame(live);
+        await store.createGame(legacy);
+        expect(await store.getGame(live.id)).toEqual(live);
+        expect(await store.getGame(legacy.id)).toEqual(legacy);
+      });
+
       it('refuses a second game with the same id and keeps the first', async () => {
         const game = gameRecord();
         await store.createGame(game);
@@ -173,6 +187,30 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         };
         await store.recordMove(finished, game.version);
         expect(await store.getGame(game.id)).toEqual(finished);
+      });
+
+      it("moves a live game's deadline and clocks with each move, and drops the deadline when it ends", async () => {
+        let game = gameRecord({
+          status: 'playing',
+          timeControl: { type: 'live', initialSeconds: 60, incrementSeconds: 2 },
+          deadline: '2026-01-01T00:01:00.000Z',
+          clocks: { X: 60_000, O: 60_000 },
+        });
+        await store.createGame(game);
+        const next = { ...moved(game, 4), deadline: '2026-01-01T00:02:00.000Z', clocks: { X: 61_000, O: 60_000 } };
+        await store.recordMove(next, game.version);
+        expect(await store.getGame(game.id)).toEqual(next);
+        game = next;
+        const last = {
+          ...moved(game, 0),
+          status: 'finished' as const,
+          result: { winner: 'O' as const, reason: 'line' as const, line: [0, 1, 2] as [number, number, number] },
+          finishedAt: tick(),
+          deadline: null,
+          clocks: { X: 61_000, O: 59_000 },
+        };
+        await store.recordMove(last, game.version);
+        expect(await store.getGame(game.id)).toEqual(last);
       });
 
       it('lets exactly one of many concurrent moves for the same turn through', async () => {
@@ -379,6 +417,24 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         expect(summary).toMatchObject({ id: game.id, hostId: host, board: game.board, opponentId: null });
         expect(summary).not.toHaveProperty('inviteToken');
         expect(summary).not.toHaveProperty('moves');
+        expect(summary).not.toHaveProperty('clocks');
+      });
+
+      it('lists the time control and the deadline, and an expired invitation in no list', async () => {
+        const host = me();
+        const game = gameRecord({
+          hostId: host,
+          hostName: host,
+          timeControl: { type: 'live', initialSeconds: 180, incrementSeconds: 0 },
+          deadline: '2026-01-02T00:00:00.000Z',
+        });
+        await store.createGame(game);
+        const [summary] = (await store.listGames({ playerId: host, list: 'sent', limit: 5 })).items;
+        expect(summary).toMatchObject({ timeControl: game.timeControl, deadline: game.deadline });
+        await store.updateGame(changed(game, { status: 'expired', deadline: null }), game.version);
+        for (const list of ['received', 'sent', 'playing', 'finished'] as const) {
+          expect((await store.listGames({ playerId: host, list, limit: 5 })).items).toEqual([]);
+        }
       });
 
       it('refuses a cursor that is garbage or belongs to another list', async () => {

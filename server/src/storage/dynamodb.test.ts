@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { Writable } from 'node:stream';
-import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
@@ -10,6 +10,7 @@ import { dynaliteClient, dynaliteStore, freshTableName, startDynalite } from '..
 import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
 import { freePort } from '../test-support/ports.js';
 import { changed, describeStoreContract, gameRecord, playerRecord } from './contract.js';
+import { SUMMARY_ATTRIBUTES } from './dynamodb/codec.js';
 import { DynamoStore, HOST_INDEX, OPPONENT_INDEX } from './dynamodb/index.js';
 import { StorageUnavailableError } from './errors.js';
 import { createStore } from './index.js';
@@ -84,7 +85,9 @@ describe('DynamoStore on dynalite', () => {
           { AttributeName: 'StatusDate', KeyType: 'RANGE' },
         ]);
         expect(index?.Projection?.ProjectionType).toBe('INCLUDE');
-        expect(index?.Projection?.NonKeyAttributes).toEqual(expect.arrayContaining(['Board', 'Version', 'Status']));
+        expect(index?.Projection?.NonKeyAttributes).toEqual(
+          expect.arrayContaining(['Board', 'Version', 'Status', 'TimeControl', 'Deadline']),
+        );
         expect(index?.Projection?.NonKeyAttributes).not.toContain('InviteToken');
         expect(index?.Projection?.NonKeyAttributes).not.toContain('Moves');
       }
@@ -108,6 +111,49 @@ describe('DynamoStore on dynalite', () => {
       await expect(createStore(storageConfig(dynalite.endpoint, { table, createTables: false }))).rejects.toThrow(
         /does not exist .*region us-east-1/,
       );
+    });
+
+    it('warns of, and works with, indexes made before the lobby listed time controls and deadlines', async () => {
+      const table = freshTableName();
+      const client = dynaliteClient(dynalite.endpoint);
+      const before = SUMMARY_ATTRIBUTES.filter((name) => name !== 'TimeControl' && name !== 'Deadline');
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: ['GameId', 'HostId', 'OpponentId', 'StatusDate'].map((name) => ({
+            AttributeName: name,
+            AttributeType: 'S',
+          })),
+          KeySchema: [{ AttributeName: 'GameId', KeyType: 'HASH' }],
+          GlobalSecondaryIndexes: [
+            [HOST_INDEX, 'HostId'],
+            [OPPONENT_INDEX, 'OpponentId'],
+          ].map(([IndexName, key]) => ({
+            IndexName,
+            KeySchema: [
+              { AttributeName: key, KeyType: 'HASH' },
+              { AttributeName: 'StatusDate', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: before.filter((name) => name !== key) },
+          })),
+        }),
+      );
+      client.destroy();
+      const warnings: object[] = [];
+      const logger = { debug() {}, info() {}, warn: (details: object) => warnings.push(details) };
+      const store = new DynamoStore(dynaliteClient(dynalite.endpoint), table, { logger });
+      await store.ensureTable({ create: true, pollMs: 20 });
+      expect(warnings).toEqual([
+        expect.objectContaining({ index: HOST_INDEX, missing: ['TimeControl', 'Deadline'] }),
+        expect.objectContaining({ index: OPPONENT_INDEX, missing: ['TimeControl', 'Deadline'] }),
+      ]);
+      const game = gameRecord({ hostId: 'old', deadline: '2026-01-02T00:00:00.000Z' });
+      await store.createGame(game);
+      const [listed] = (await store.listGames({ playerId: 'old', list: 'sent', limit: 5 })).items;
+      expect(listed).toMatchObject({ id: game.id, timeControl: null, deadline: null });
+      expect(await store.getGame(game.id)).toEqual(game);
+      await store.close();
     });
 
     it('createStore picks memory by default, and a ready DynamoStore otherwise', async () => {
@@ -256,7 +302,8 @@ describe('DynamoStore on dynalite', () => {
       // Whose turn it is follows from the board; nothing stores it (the rules check it).
       expect(item?.TurnId).toBeUndefined();
       expect(item?.Version).toEqual({ N: '1' });
-      for (const absent of ['InviteToken', 'Result', 'FinishedAt', 'RematchOf', 'RematchId']) {
+      expect(item?.TimeControl).toEqual({ M: { Type: { S: 'correspondence' }, Days: { N: '3' } } });
+      for (const absent of ['InviteToken', 'Result', 'FinishedAt', 'RematchOf', 'RematchId', 'Deadline', 'Clocks']) {
         expect(item, absent).not.toHaveProperty(absent);
       }
 

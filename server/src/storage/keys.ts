@@ -36,6 +36,13 @@ export function decodeCursor(cursor: string, status: GameStatus): string {
 }
 
 export function toSummary(game: GameRecord): GameSummaryRecord {
-  const { moves: _moves, inviteToken: _token, finishedAt: _finished, rematchId: _rematch, ...summary } = game;
+  const {
+    moves: _moves,
+    inviteToken: _token,
+    finishedAt: _finished,
+    rematchId: _rematch,
+    clocks: _clocks,
+    ...summary
+  } = game;
   return summary;
 }

@@ -528,5 +528,155 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
         expect(final.version).toBe(2 + final.moves.length);
       });
     });
+
+    // Last: these move the shared clock forward by days.
+    describe('time: clocks, time-outs, claims and expiry, settled by whoever reads first', () => {
+      const LIVE = { type: 'live', initialSeconds: 60, incrementSeconds: 2 } as const;
+      const advance = (ms: number) => {
+        clock += ms;
+      };
+      const listIds = async (player: OnlinePlayer, list: string) =>
+        ((await player.get(`/api/games?list=${list}`)).json() as { games: GameView[] }).games.map((g) => g.id);
+
+      it('invites with a time control, validated, and sends the server time with the game', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        for (const bad of [
+          { type: 'live', initialSeconds: 0, incrementSeconds: 2 },
+          { type: 'live', initialSeconds: 60 },
+          { type: 'correspondence', days: 30 },
+          { type: 'blitz' },
+          'live',
+        ]) {
+          const response = await alice.post('/api/games', { opponent: bob.name, timeControl: bad });
+          expect(response.statusCode, JSON.stringify(bad)).toBe(400);
+          expect(response.json().code).toBe('request/invalid');
+        }
+        expect(await listIds(bob, 'received')).toEqual([]);
+        const response = await alice.post('/api/games', { opponent: bob.name, timeControl: LIVE });
+        expect(response.statusCode).toBe(201);
+        expect(response.json()).toMatchObject({
+          timeControl: LIVE,
+          deadline: new Date(clock + 24 * 3_600_000).toISOString(),
+          clocks: null,
+          serverTime: new Date(clock).toISOString(),
+        });
+        const plain = await alice.invite(bob.name);
+        expect(plain.timeControl).toEqual({ type: 'correspondence', days: 3 });
+      });
+
+      it("runs the mover's clock, and records a time-out at the first read after it runs out", async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const game = await startedGame(alice, bob, LIVE);
+        expect(game).toMatchObject({ clocks: { X: 60_000, O: 60_000 } });
+        advance(10_000);
+        const moved = await bob.move(game.id, 4);
+        expect(moved).toMatchObject({
+          clocks: { X: 52_000, O: 60_000 },
+          deadline: new Date(clock + 60_000).toISOString(),
+        });
+        advance(60_000);
+        // Both players and a spectator read at once: one write records it, every answer shows it.
+        const reads = await Promise.all([alice, bob, alice, bob].map((player) => player.game(game.id)));
+        for (const read of reads) {
+          expect(read).toMatchObject({
+            status: 'finished',
+            version: moved.version + 1,
+            result: { winner: 'X', reason: 'timeout', line: null },
+            clocks: { X: 52_000, O: 0 },
+            deadline: null,
+          });
+        }
+        const late = await alice.post(`/api/games/${game.id}/moves`, { cell: 0 });
+        expect(late.statusCode).toBe(409);
+        expect(late.json().code).toBe('game/over');
+        expect(await listIds(bob, 'finished')).toContain(game.id);
+      });
+
+      it('records a time-out found by a move, and refuses the move', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const game = await startedGame(alice, bob, LIVE);
+        advance(60_000);
+        const late = await bob.post(`/api/games/${game.id}/moves`, { cell: 4 });
+        expect(late.statusCode).toBe(409);
+        expect(late.json().code).toBe('game/over');
+        expect(await alice.game(game.id)).toMatchObject({
+          status: 'finished',
+          version: game.version + 1,
+          moves: [],
+          result: { winner: 'O', reason: 'timeout' },
+        });
+      });
+
+      it('settles a game listed after its deadline, and moves it to the right list', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const game = await startedGame(alice, bob, LIVE);
+        expect(await listIds(alice, 'playing')).toEqual([game.id]);
+        advance(61_000);
+        expect(await listIds(alice, 'playing')).toEqual([]);
+        expect(await listIds(bob, 'finished')).toEqual([game.id]);
+        expect((await bob.game(game.id)).result).toMatchObject({ winner: 'O', reason: 'timeout' });
+      });
+
+      it('expires an invitation nobody answered: it leaves both lobbies and can no longer be accepted', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const invitation = await alice.invite(bob.name);
+        const link = await alice.inviteByLink();
+        expect(await listIds(bob, 'received')).toEqual([invitation.id]);
+        advance(24 * 3_600_000);
+        expect(await listIds(bob, 'received')).toEqual([]);
+        expect(await listIds(alice, 'sent')).toEqual([]);
+        const lobby = (await alice.get('/api/lobby')).json();
+        expect(lobby.sent.games).toEqual([]);
+        const accept = await bob.post(`/api/games/${invitation.id}/accept`);
+        expect(accept.statusCode).toBe(409);
+        expect(accept.json().code).toBe('game/expired');
+        expect((await bob.game(invitation.id)).status).toBe('expired');
+        const viaLink = await bob.post(`/api/games/${link.id}/accept`, { token: link.inviteToken });
+        expect(viaLink.statusCode).toBe(409);
+        expect(viaLink.json().code).toBe('game/expired');
+      });
+
+      it('lets the player waiting claim a live game once the player to move has been gone long enough', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const carol = await signIn('carol');
+        const game = await startedGame(alice, bob, LIVE);
+        const moved = await bob.move(game.id, 4);
+        // Alice, to move, never opened the game's page: gone since her turn began.
+        advance(10_000);
+        const early = await bob.post(`/api/games/${game.id}/claim`, { outcome: 'win' });
+        expect(early.statusCode).toBe(409);
+        expect(early.json().code).toBe('claim/too-soon');
+        advance(20_000);
+        const own = await alice.post(`/api/games/${game.id}/claim`, { outcome: 'win' });
+        expect(own.json().code).toBe('claim/your-turn');
+        expect((await carol.post(`/api/games/${game.id}/claim`, { outcome: 'win' })).statusCode).toBe(403);
+        expect((await bob.post(`/api/games/${game.id}/claim`, { outcome: 'lose' })).statusCode).toBe(400);
+        expect((await bob.game(game.id)).version).toBe(moved.version);
+        const claimed = await bob.act(game.id, 'claim', { outcome: 'win' });
+        expect(claimed).toMatchObject({ status: 'finished', result: { winner: 'X', reason: 'abandoned' } });
+
+        const correspondence = await startedGame(alice, bob);
+        await bob.move(correspondence.id, 4);
+        advance(3_600_000);
+        const refused = await bob.post(`/api/games/${correspondence.id}/claim`, { outcome: 'draw' });
+        expect(refused.json().code).toBe('claim/not-live');
+      });
+
+      it('keeps the time control for a rematch', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const game = await startedGame(alice, bob, LIVE);
+        await bob.act(game.id, 'resign');
+        const response = await alice.post(`/api/games/${game.id}/rematch`);
+        expect(response.statusCode).toBe(201);
+        expect(response.json()).toMatchObject({ timeControl: LIVE, status: 'pending' });
+      });
+    });
   });
 }

@@ -1,4 +1,4 @@
-import type { GameView } from '@ttt/shared';
+import type { GameView, TimeControl } from '@ttt/shared';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { Browser } from './app.js';
@@ -25,8 +25,8 @@ export class OnlinePlayer extends Browser {
     return player;
   }
 
-  async invite(opponent: string): Promise<GameView> {
-    const response = await this.post('/api/games', { opponent });
+  async invite(opponent: string, timeControl?: TimeControl): Promise<GameView> {
+    const response = await this.post('/api/games', { opponent, ...(timeControl ? { timeControl } : {}) });
     expect(response.statusCode, response.body).toBe(201);
     return response.json();
   }
@@ -37,10 +37,13 @@ export class OnlinePlayer extends Browser {
     return response.json();
   }
 
+  /** The game as shown; without the server's time, which differs with every answer. */
   async game(id: string): Promise<GameView> {
     const response = await this.get(`/api/games/${id}`);
     expect(response.statusCode, response.body).toBe(200);
-    return response.json();
+    const { serverTime, ...game } = response.json() as GameView;
+    expect(typeof serverTime).toBe('string');
+    return game;
   }
 
   /** An action that must succeed. */
@@ -70,8 +73,12 @@ export async function playOut(players: OnlinePlayer[], id: string, cells: number
 }
 
 /** A game between host and opponent, accepted and ready: the opponent plays X. */
-export async function startedGame(host: OnlinePlayer, opponent: OnlinePlayer): Promise<GameView> {
-  const invitation = await host.invite(opponent.name);
+export async function startedGame(
+  host: OnlinePlayer,
+  opponent: OnlinePlayer,
+  timeControl?: TimeControl,
+): Promise<GameView> {
+  const invitation = await host.invite(opponent.name, timeControl);
   return opponent.act(invitation.id, 'accept');
 }
 

@@ -47,6 +47,9 @@ export function gameRecord(overrides: Partial<GameRecord> = {}): GameRecord {
     finishedAt: null,
     rematchOf: null,
     rematchId: null,
+    timeControl: { type: 'correspondence', days: 3 },
+    deadline: null,
+    clocks: null,
     ...overrides,
   };
 }

@@ -1,5 +1,15 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { CellIndexSchema, GameIdSchema, GameStatusSchema, LineSchema, MarkSchema, type Result } from '@ttt/shared';
+import {
+  CellIndexSchema,
+  type Clocks,
+  GameIdSchema,
+  GameStatusSchema,
+  LineSchema,
+  MarkSchema,
+  type Result,
+  ResultReasonSchema,
+  type TimeControl,
+} from '@ttt/shared';
 import * as z from 'zod/mini';
 import { listSortKey } from '../keys.js';
 import type { AttendanceRecord, GameRecord, GameSummaryRecord, PlayerRecord, PresenceRecord } from '../types.js';
@@ -35,6 +45,8 @@ export const SUMMARY_ATTRIBUTES = [
   'CreatedAt',
   'UpdatedAt',
   'RematchOf',
+  'TimeControl',
+  'Deadline',
 ];
 
 // --- items as DynamoDB returns them, parsed (never cast) into records ---------------------------
@@ -57,7 +69,7 @@ const ResultItemSchema = z.pipe(
   z.object({
     M: z.object({
       Winner: z.optional(text(MarkSchema)),
-      Reason: text(z.enum(['line', 'draw', 'resign'])),
+      Reason: text(ResultReasonSchema),
       Line: z.optional(
         z.pipe(
           z.object({ L: z.array(cellIndex) }),
@@ -76,7 +88,30 @@ const BoardItemSchema = z.pipe(
   z.transform((board) => board.L.map((cell) => (cell === EMPTY_CELL ? ('' as const) : cell))),
 );
 
-/** What the lobby indexes hold of a game. */
+const count = z.pipe(int, z.int().check(z.gte(0)));
+const TimeControlItemSchema = z.pipe(
+  z.object({
+    M: z.union([
+      z.object({ Type: text(z.literal('correspondence')), Days: count }),
+      z.object({ Type: text(z.literal('live')), Initial: count, Increment: count }),
+    ]),
+  }),
+  z.transform(
+    ({ M }): TimeControl =>
+      M.Type === 'correspondence'
+        ? { type: 'correspondence', days: M.Days }
+        : { type: 'live', initialSeconds: M.Initial, incrementSeconds: M.Increment },
+  ),
+);
+const ClocksItemSchema = z.pipe(
+  z.object({ M: z.object({ X: count, O: count }) }),
+  z.transform(({ M }): Clocks => ({ X: M.X, O: M.O })),
+);
+
+/**
+ * What the lobby indexes hold of a game. TimeControl and Deadline came later: games made
+ * before have neither, and an index made before projects neither (docs/dynamodb.md).
+ */
 const SummaryItemSchema = z.object({
   GameId: text(GameIdSchema),
   StatusDate: str,
@@ -93,6 +128,8 @@ const SummaryItemSchema = z.object({
   CreatedAt: str,
   UpdatedAt: str,
   RematchOf: z.optional(text(GameIdSchema)),
+  TimeControl: z.optional(TimeControlItemSchema),
+  Deadline: z.optional(str),
 });
 
 const GameItemSchema = z.extend(SummaryItemSchema, {
@@ -103,6 +140,7 @@ const GameItemSchema = z.extend(SummaryItemSchema, {
   ),
   FinishedAt: z.optional(str),
   RematchId: z.optional(text(GameIdSchema)),
+  Clocks: z.optional(ClocksItemSchema),
 });
 
 const PlayerItemSchema = z.object({
@@ -160,6 +198,8 @@ function summaryFields(g: z.output<typeof SummaryItemSchema>): GameSummaryRecord
     createdAt: g.CreatedAt,
     updatedAt: g.UpdatedAt,
     rematchOf: g.RematchOf ?? null,
+    timeControl: g.TimeControl ?? null,
+    deadline: g.Deadline ?? null,
   };
 }
 
@@ -176,6 +216,7 @@ export function gameFromItem(item: Item): GameRecord {
     moves: g.Moves,
     finishedAt: g.FinishedAt ?? null,
     rematchId: g.RematchId ?? null,
+    clocks: g.Clocks ?? null,
   };
 }
 
@@ -203,6 +244,17 @@ export function resultAttribute(result: Result): AttributeValue {
   return { M: fields };
 }
 
+export function timeControlAttribute(timeControl: TimeControl): AttributeValue {
+  return {
+    M:
+      timeControl.type === 'correspondence'
+        ? { Type: s('correspondence'), Days: n(timeControl.days) }
+        : { Type: s('live'), Initial: n(timeControl.initialSeconds), Increment: n(timeControl.incrementSeconds) },
+  };
+}
+
+export const clocksAttribute = (clocks: Clocks): AttributeValue => ({ M: { X: n(clocks.X), O: n(clocks.O) } });
+
 /** The whole game item; attributes whose value is null are left out, never stored as NULL. */
 export function gameItem(game: GameRecord): Item {
   const item: Item = {
@@ -226,9 +278,12 @@ export function gameItem(game: GameRecord): Item {
     ['FinishedAt', game.finishedAt],
     ['RematchOf', game.rematchOf],
     ['RematchId', game.rematchId],
+    ['Deadline', game.deadline],
   ];
   for (const [name, value] of optional) if (value !== null) item[name] = s(value);
   if (game.result) item.Result = resultAttribute(game.result);
+  if (game.timeControl) item.TimeControl = timeControlAttribute(game.timeControl);
+  if (game.clocks) item.Clocks = clocksAttribute(game.clocks);
   return item;
 }
 

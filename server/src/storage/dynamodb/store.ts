@@ -22,6 +22,7 @@ import type {
 } from '../types.js';
 import {
   attendanceAttribute,
+  clocksAttribute,
   gameFromItem,
   gameItem,
   HeartbeatItemSchema,
@@ -275,12 +276,24 @@ export class DynamoStore implements Store {
         values[':finished'] = s(next.finishedAt);
       }
     }
+    // The next player's deadline and the clocks (live games), or no deadline once it is over.
+    names['#deadline'] = 'Deadline';
+    const remove: string[] = [];
+    if (next.deadline) {
+      set.push('#deadline = :deadline');
+      values[':deadline'] = s(next.deadline);
+    } else remove.push('#deadline');
+    if (next.clocks) {
+      names['#clocks'] = 'Clocks';
+      set.push('#clocks = :clocks');
+      values[':clocks'] = clocksAttribute(next.clocks);
+    }
     const written = await this.conditional(() =>
       this.client.send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: { GameId: s(next.id) },
-          UpdateExpression: `SET ${set.join(', ')}`,
+          UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
           // The version is what makes two moves for one turn safe: the rules decided this one.
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: names,

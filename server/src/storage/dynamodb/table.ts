@@ -32,7 +32,7 @@ const INDEXES: GlobalSecondaryIndex[] = [
 export interface TableTarget {
   client: DynamoDBClient;
   table: string;
-  logger: { info(details: object, message: string): void };
+  logger: { info(details: object, message: string): void; warn(details: object, message: string): void };
 }
 
 export interface EnsureTableOptions {
@@ -81,6 +81,31 @@ export async function ensureTable(target: TableTarget, options: EnsureTableOptio
       `The DynamoDB table "${target.table}" (${where}) has no ${missing.join(' or ')} index; ` +
         'add it as docs/dynamodb.md describes, or point DYNAMODB_TABLE at a table that has both.',
     );
+  }
+  warnOfMissingProjections(target, table);
+}
+
+/**
+ * An index made before the lobby showed more of a game projects less than SUMMARY_ATTRIBUTES.
+ * The lobby still works (those fields read as absent: no time control shown, and deadlines are
+ * then settled when a game is opened rather than when it is listed), so this is a warning.
+ */
+function warnOfMissingProjections(target: TableTarget, table: TableDescription) {
+  for (const index of table.GlobalSecondaryIndexes ?? []) {
+    const projection = index.Projection;
+    if (!projection || projection.ProjectionType === 'ALL') continue;
+    const projected = new Set([
+      ...(projection.NonKeyAttributes ?? []),
+      ...(index.KeySchema ?? []).map((key) => key.AttributeName),
+    ]);
+    const missing = SUMMARY_ATTRIBUTES.filter((name) => !projected.has(name));
+    if (missing.length > 0) {
+      target.logger.warn(
+        { table: target.table, index: index.IndexName, missing },
+        `The index ${index.IndexName} does not project ${missing.join(', ')}: lobby lists will lack them. ` +
+          'Recreate the index as docs/dynamodb.md describes to show them.',
+      );
+    }
   }
 }
 
