@@ -62,6 +62,34 @@ test.describe('playing on one screen', () => {
     expect(ring).not.toBe('none');
   });
 
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`a new X has its own colour from the first frame (${colorScheme})`, async ({ board, page }) => {
+      await page.emulateMedia({ colorScheme });
+      await board.open();
+      const cell = board.cell(4);
+      // Watch the cell before the click: its colour is read in the same task as the X appears.
+      const watch = await cell.evaluateHandle((element) => ({
+        colours: new Promise<{ first: string; settled: string }>((resolve) => {
+          const observer = new MutationObserver(async () => {
+            if (element.textContent !== 'X') return;
+            observer.disconnect();
+            const first = getComputedStyle(element).color;
+            await Promise.all(element.getAnimations().map((animation) => animation.finished));
+            resolve({ first, settled: getComputedStyle(element).color });
+          });
+          observer.observe(element, { subtree: true, childList: true, characterData: true });
+        }),
+      }));
+      await cell.click();
+      const { first, settled } = await watch.evaluate((watching) => watching.colours);
+      expect(first).toBe(settled);
+      // And that colour is X's, not O's.
+      await board.play(0);
+      const o = await board.cell(0).evaluate((element) => getComputedStyle(element).color);
+      expect(settled).not.toBe(o);
+    });
+  }
+
   test('a reload keeps the board', async ({ board, page }) => {
     await board.open();
     await board.play(4, 0, 8);

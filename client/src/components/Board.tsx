@@ -19,6 +19,13 @@ export function cellName(index: number, cell: Cell, winning = false): string {
   return `row ${row}, column ${column}, ${cell || 'empty'}${winning ? ', winning line' : ''}`;
 }
 
+/** Each mark in its own colour; an empty cell has none, so a new mark never starts from another's. */
+const MARK_COLOURS: Record<Cell, string> = {
+  X: 'text-blue-600 dark:text-blue-400',
+  O: 'text-red-600 dark:text-red-400',
+  '': '',
+};
+
 const MOVES: Record<string, (index: number) => number> = {
   ArrowUp: (i) => (i < 3 ? i : i - 3),
   ArrowDown: (i) => (i > 5 ? i : i + 3),
@@ -69,13 +76,13 @@ export function Board({ board, winningLine, canPlay, onPlay, busy = false, label
               onClick={() => {
                 if (playable) onPlay(index);
               }}
-              className={`flex aspect-square items-center justify-center rounded-xl text-5xl font-black transition-colors select-none sm:text-6xl focus-visible:outline-none focus-visible:ring-4 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 focus-visible:ring-offset-slate-300 dark:focus-visible:ring-offset-slate-700 ${
+              className={`flex aspect-square items-center justify-center rounded-xl text-5xl font-black transition-[background-color] select-none sm:text-6xl focus-visible:outline-none focus-visible:ring-4 focus-visible:ring-indigo-500 focus-visible:ring-offset-2 focus-visible:ring-offset-slate-300 dark:focus-visible:ring-offset-slate-700 ${
                 winning
                   ? 'bg-amber-200 dark:bg-amber-700/60'
                   : playable
                     ? 'cursor-pointer bg-white hover:bg-slate-100 dark:bg-slate-900 dark:hover:bg-slate-800'
                     : 'cursor-default bg-white dark:bg-slate-900'
-              } ${cell === 'X' ? 'text-blue-600 dark:text-blue-400' : 'text-red-600 dark:text-red-400'}`}
+              } ${MARK_COLOURS[cell]}`}
             >
               <span aria-hidden="true">{cell}</span>
             </button>
