@@ -1,6 +1,19 @@
 import { expect } from '@playwright/test';
 import { OnlinePlayer, test } from '../online-fixtures';
 
+/** Alice invites Bob, Bob accepts (he plays X), and both have the game's page open. */
+async function startGame(alice: OnlinePlayer, bob: OnlinePlayer): Promise<string> {
+  await bob.signIn();
+  await alice.signIn();
+  await alice.invite(bob.name);
+  await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
+  const id = await bob.gameId();
+  await alice.page.goto(`/games/${id}`);
+  await expect(alice.status).toHaveText(`Waiting for ${bob.name}`);
+  await expect(bob.status).toHaveText('Your turn');
+  return id;
+}
+
 test.describe('online play', () => {
   test('invite, accept, play live to a win, see the result and the record, rematch, spectate', async ({
     browser,
@@ -42,7 +55,7 @@ test.describe('online play', () => {
       const other = mover === bob ? alice : bob;
       await expect(mover.status).toHaveText('Your turn');
       await mover.play(cell, mark);
-      await expect(other.cell(cell)).toHaveAccessibleName(new RegExp(`, ${mark}$`));
+      await expect(other.cell(cell)).toHaveAccessibleName(new RegExp(`, ${mark}, last move$`));
       await expect(other.status).toHaveText('Your turn');
     }
     // Bob wins with the keyboard: the online board works like the local one.
@@ -86,12 +99,26 @@ test.describe('online play', () => {
     await expect(carol.status).toHaveText(`${alice.name}'s turn (X)`);
     await expect(carol.page.getByText('You are watching this game.')).toBeVisible();
     await alice.play(4, 'X');
-    await expect(carol.cell(4)).toHaveAccessibleName('row 2, column 2, X');
+    await expect(carol.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
     await expect(carol.status).toHaveText(`${bob.name}'s turn (O)`);
     await carol.cell(0).click({ force: true });
     await expect(carol.cell(0)).toHaveAccessibleName('row 1, column 1, empty');
 
     await Promise.all([alice.close(), bob.close(), carol.close()]);
+  });
+
+  test('the last move is named on both boards', async ({ browser, secondBaseURL }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+    await startGame(alice, bob);
+    await bob.play(4, 'X');
+    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+    await alice.play(0, 'O');
+    for (const player of [alice, bob]) {
+      await expect(player.cell(0)).toHaveAccessibleName('row 1, column 1, O, last move');
+      await expect(player.cell(4)).toHaveAccessibleName('row 2, column 2, X');
+    }
+    await Promise.all([alice.close(), bob.close()]);
   });
 
   test('an invitation by link, accepted by whoever opens it', async ({ browser, secondBaseURL }) => {
@@ -150,7 +177,7 @@ test.describe('online play', () => {
     await alice.page.goto(`/games/${id}`);
     await expect(alice.connection).toHaveAttribute('data-connection', 'polling');
     await bob.play(4, 'X');
-    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X', { timeout: 10_000 });
+    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move', { timeout: 10_000 });
     await expect(alice.status).toHaveText('Your turn');
     await Promise.all([alice.close(), bob.close()]);
   });
