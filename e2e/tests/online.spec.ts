@@ -1,4 +1,4 @@
-import { expect } from '@playwright/test';
+import { expect, type Route } from '@playwright/test';
 import { OnlinePlayer, test } from '../online-fixtures';
 
 /** Alice invites Bob, Bob accepts (he plays X), and both have the game's page open. */
@@ -12,6 +12,25 @@ async function startGame(alice: OnlinePlayer, bob: OnlinePlayer): Promise<string
   await expect(alice.status).toHaveText(`Waiting for ${bob.name}`);
   await expect(bob.status).toHaveText('Your turn');
   return id;
+}
+
+/** A move request held at the network until the test lets it go. */
+async function holdMoves(player: OnlinePlayer) {
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let sent = 0;
+  return {
+    release: () => release(),
+    sent: () => sent,
+    route: async (answer: (route: Route) => Promise<void>) =>
+      player.page.route('**/api/games/*/moves', async (route) => {
+        sent++;
+        await released;
+        await answer(route);
+      }),
+  };
 }
 
 test.describe('online play', () => {
@@ -105,6 +124,50 @@ test.describe('online play', () => {
     await expect(carol.cell(0)).toHaveAccessibleName('row 1, column 1, empty');
 
     await Promise.all([alice.close(), bob.close(), carol.close()]);
+  });
+
+  test('your own mark shows at once, and is taken back with a message when the server refuses it', async ({
+    browser,
+    secondBaseURL,
+  }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+    await startGame(alice, bob);
+
+    // Bob's move is held at the network, then refused as the server refuses a move (errors.ts).
+    const refusal = await holdMoves(bob);
+    await refusal.route((route) =>
+      route.fulfill({
+        status: 409,
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify({ error: 'That cell is already taken', code: 'move/cell-taken' }),
+      }),
+    );
+    await bob.cell(4).click();
+    await expect(bob.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+    await expect(bob.status).toHaveText(`Waiting for ${alice.name}`);
+    await expect.poll(() => refusal.sent()).toBe(1);
+    refusal.release();
+    await expect(bob.page.getByRole('alert')).toHaveText(/Your move was not played\. That cell is already taken/);
+    await expect(bob.cell(4)).toHaveAccessibleName('row 2, column 2, empty');
+    await expect(bob.status).toHaveText('Your turn');
+    await expect(bob.page.getByText('No moves yet.')).toBeVisible();
+    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, empty');
+    await bob.page.unrouteAll();
+
+    // Held again, then sent: the mark is there before the answer, and stays once, not twice.
+    const held = await holdMoves(bob);
+    await held.route((route) => route.continue());
+    await bob.cell(4).click();
+    await expect(bob.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+    await expect.poll(() => held.sent()).toBe(1);
+    held.release();
+    await expect(bob.page.getByRole('alert')).toBeHidden();
+    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+    await expect(alice.status).toHaveText('Your turn');
+    await expect(bob.page.getByRole('group', { name: 'Game board' })).toHaveAttribute('aria-busy', 'false');
+    await expect(bob.page.getByTestId('moves').getByRole('listitem')).toHaveCount(1);
+    await Promise.all([alice.close(), bob.close()]);
   });
 
   test('the last move is named on both boards', async ({ browser, secondBaseURL }) => {
