@@ -38,21 +38,21 @@ test.describe('playing on one screen', () => {
     }
     await expect(centre).toBeFocused();
     await page.keyboard.press('Enter'); // X centre
-    await expect(centre).toHaveAccessibleName('row 2, column 2, X');
+    await expect(centre).toHaveAccessibleName('row 2, column 2, X, last move');
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowLeft');
     await expect(board.cell(0)).toBeFocused();
     await page.keyboard.press('Space'); // O top left
-    await expect(board.cell(0)).toHaveAccessibleName('row 1, column 1, O');
+    await expect(board.cell(0)).toHaveAccessibleName('row 1, column 1, O, last move');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter'); // X top middle
-    await expect(board.cell(1)).toHaveAccessibleName('row 1, column 2, X');
+    await expect(board.cell(1)).toHaveAccessibleName('row 1, column 2, X, last move');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowLeft');
     await expect(board.cell(6)).toBeFocused();
     await page.keyboard.press('Enter'); // O bottom left
-    await expect(board.cell(6)).toHaveAccessibleName('row 3, column 1, O');
+    await expect(board.cell(6)).toHaveAccessibleName('row 3, column 1, O, last move');
     await page.keyboard.press('ArrowRight');
     await expect(board.cell(7)).toBeFocused();
     await page.keyboard.press('Space'); // X bottom middle: 1-4-7
@@ -61,6 +61,55 @@ test.describe('playing on one screen', () => {
     const ring = await board.cell(7).evaluate((el) => getComputedStyle(el).boxShadow);
     expect(ring).not.toBe('none');
   });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`a new X has its own colour from the first frame (${colorScheme})`, async ({ board, page }) => {
+      await page.emulateMedia({ colorScheme });
+      await board.open();
+      const cell = board.cell(4);
+      // Watch the cell before the click: its colour is read in the same task as the X appears.
+      const watch = await cell.evaluateHandle((element) => ({
+        colours: new Promise<{ first: string; settled: string }>((resolve) => {
+          const observer = new MutationObserver(async () => {
+            if (element.textContent !== 'X') return;
+            observer.disconnect();
+            const first = getComputedStyle(element).color;
+            await Promise.all(element.getAnimations().map((animation) => animation.finished));
+            resolve({ first, settled: getComputedStyle(element).color });
+          });
+          observer.observe(element, { subtree: true, childList: true, characterData: true });
+        }),
+      }));
+      await cell.click();
+      const { first, settled } = await watch.evaluate((watching) => watching.colours);
+      expect(first).toBe(settled);
+      // And that colour is X's, not O's.
+      await board.play(0);
+      const o = await board.cell(0).evaluate((element) => getComputedStyle(element).color);
+      expect(settled).not.toBe(o);
+    });
+  }
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`the last move is outlined in its mark's colour and named (${colorScheme})`, async ({ board, page }) => {
+      await page.emulateMedia({ colorScheme });
+      await board.open();
+      await board.play(4);
+      await expect(board.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+      await board.play(0);
+      await expect(board.cell(0)).toHaveAccessibleName('row 1, column 1, O, last move');
+      await expect(board.cell(4)).toHaveAccessibleName('row 2, column 2, X');
+      const outline = (index: number) =>
+        board.cell(index).evaluate((cell) => {
+          const style = getComputedStyle(cell);
+          return { border: style.borderTopColor, width: style.borderTopWidth, mark: style.color };
+        });
+      const last = await outline(0);
+      expect(last.border).toBe(last.mark);
+      expect(last.width).not.toBe('0px');
+      expect((await outline(4)).border).toBe('rgba(0, 0, 0, 0)');
+    });
+  }
 
   test('a reload keeps the board', async ({ board, page }) => {
     await board.open();
@@ -99,7 +148,7 @@ test.describe('against the computer', () => {
       const empty = (await board.cells()).indexOf('');
       const before = await board.marks();
       await board.cell(empty).click();
-      // The computer's reply arrives in the same response: two new marks, or one that ends it.
+      // Our mark, then after a beat the computer's reply: two new marks, or one that ends it.
       await expect.poll(async () => (await board.marks()) - before).toBeGreaterThanOrEqual(1);
       await expect(board.status).not.toHaveText("Player O's Turn");
     }
@@ -111,9 +160,64 @@ test.describe('against the computer', () => {
     await board.chooseComputer('Easy', 'O (second)');
     await expect(board.status).toHaveText("Player O's Turn");
     await expect.poll(() => board.marks()).toBe(1);
+    await expect(page.getByRole('button', { name: /, X, last move$/ })).toHaveCount(1);
     await page.reload();
     await expect(page.getByText('You play O against the easy computer.')).toBeVisible();
     await expect(page.getByLabel('Level')).toHaveValue('easy');
+  });
+});
+
+test.describe('the computer takes a beat before its reply', () => {
+  test('your mark shows first, the reply after the beat, and the board takes no move meanwhile', async ({
+    board,
+    page,
+  }) => {
+    // The page's timers run on a clock the test moves by hand: nothing here waits for real time.
+    await page.clock.install();
+    await board.open();
+    await board.chooseComputer('Perfect', 'X (first)');
+    const sent: number[] = [];
+    await page.route('**/move', async (route) => {
+      sent.push(route.request().postDataJSON().index);
+      await route.continue();
+    });
+    await page.clock.pauseAt(Date.now() + 1000);
+
+    await board.cell(4).click();
+    await expect(board.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+    await expect(board.status).toHaveText("Player O's Turn");
+    await expect(page.getByRole('group', { name: 'Tic-tac-toe board' })).toHaveAttribute('aria-busy', 'true');
+    // The answer holds the reply already; it stays off the board until the beat is over.
+    await page.clock.runFor(300);
+    expect(await board.marks()).toBe(1);
+    await board.cell(0).click({ force: true });
+
+    await page.clock.runFor(100);
+    await expect.poll(() => board.marks()).toBe(2);
+    const reply = (await board.cells()).indexOf('O');
+    await expect(board.cell(reply)).toHaveAccessibleName(/, O, last move$/);
+    await expect(board.cell(4)).toHaveAccessibleName('row 2, column 2, X');
+    await expect(board.status).toHaveText("Player X's Turn");
+
+    // The click during the beat sent nothing: the next request is the next move.
+    const next = (await board.cells()).indexOf('');
+    await board.cell(next).click();
+    await expect(board.cell(next)).toHaveAccessibleName(/, X, last move$/);
+    expect(sent).toEqual([4, next]);
+  });
+
+  test('Reset during the beat starts a new game, and the old reply never lands', async ({ board, page }) => {
+    await page.clock.install();
+    await board.open();
+    await board.chooseComputer('Perfect', 'X (first)');
+    await page.clock.pauseAt(Date.now() + 1000);
+    await board.cell(4).click();
+    await expect(board.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+    await board.reset.click();
+    await expect.poll(() => board.marks()).toBe(0);
+    await page.clock.runFor(1000);
+    await expect(board.status).toHaveText("Player X's Turn");
+    expect(await board.marks()).toBe(0);
   });
 });
 
@@ -146,7 +250,7 @@ test.describe('errors and double clicks', () => {
     await board.cell(1).click({ force: true });
     await board.reset.click({ force: true, timeout: 1000 }).catch(() => {});
     release();
-    await expect(board.cell(0)).toHaveAccessibleName('row 1, column 1, X');
+    await expect(board.cell(0)).toHaveAccessibleName('row 1, column 1, X, last move');
     expect(moves).toBe(1);
     await expect(board.status).toHaveText("Player O's Turn");
   });

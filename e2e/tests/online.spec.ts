@@ -1,5 +1,37 @@
-import { expect } from '@playwright/test';
+import { expect, type Route } from '@playwright/test';
 import { OnlinePlayer, test } from '../online-fixtures';
+
+/** Alice invites Bob, Bob accepts (he plays X), and both have the game's page open. */
+async function startGame(alice: OnlinePlayer, bob: OnlinePlayer): Promise<string> {
+  await bob.signIn();
+  await alice.signIn();
+  await alice.invite(bob.name);
+  await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
+  const id = await bob.gameId();
+  await alice.page.goto(`/games/${id}`);
+  await expect(alice.status).toHaveText(`Waiting for ${bob.name}`);
+  await expect(bob.status).toHaveText('Your turn');
+  return id;
+}
+
+/** A move request held at the network until the test lets it go. */
+async function holdMoves(player: OnlinePlayer) {
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let sent = 0;
+  return {
+    release: () => release(),
+    sent: () => sent,
+    route: async (answer: (route: Route) => Promise<void>) =>
+      player.page.route('**/api/games/*/moves', async (route) => {
+        sent++;
+        await released;
+        await answer(route);
+      }),
+  };
+}
 
 test.describe('online play', () => {
   test('invite, accept, play live to a win, see the result and the record, rematch, spectate', async ({
@@ -42,7 +74,7 @@ test.describe('online play', () => {
       const other = mover === bob ? alice : bob;
       await expect(mover.status).toHaveText('Your turn');
       await mover.play(cell, mark);
-      await expect(other.cell(cell)).toHaveAccessibleName(new RegExp(`, ${mark}$`));
+      await expect(other.cell(cell)).toHaveAccessibleName(new RegExp(`, ${mark}, last move$`));
       await expect(other.status).toHaveText('Your turn');
     }
     // Bob wins with the keyboard: the online board works like the local one.
@@ -86,12 +118,70 @@ test.describe('online play', () => {
     await expect(carol.status).toHaveText(`${alice.name}'s turn (X)`);
     await expect(carol.page.getByText('You are watching this game.')).toBeVisible();
     await alice.play(4, 'X');
-    await expect(carol.cell(4)).toHaveAccessibleName('row 2, column 2, X');
+    await expect(carol.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
     await expect(carol.status).toHaveText(`${bob.name}'s turn (O)`);
     await carol.cell(0).click({ force: true });
     await expect(carol.cell(0)).toHaveAccessibleName('row 1, column 1, empty');
 
     await Promise.all([alice.close(), bob.close(), carol.close()]);
+  });
+
+  test('your own mark shows at once, and is taken back with a message when the server refuses it', async ({
+    browser,
+    secondBaseURL,
+  }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+    await startGame(alice, bob);
+
+    // Bob's move is held at the network, then refused as the server refuses a move (errors.ts).
+    const refusal = await holdMoves(bob);
+    await refusal.route((route) =>
+      route.fulfill({
+        status: 409,
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify({ error: 'That cell is already taken', code: 'move/cell-taken' }),
+      }),
+    );
+    await bob.cell(4).click();
+    await expect(bob.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+    await expect(bob.status).toHaveText(`Waiting for ${alice.name}`);
+    await expect.poll(() => refusal.sent()).toBe(1);
+    refusal.release();
+    await expect(bob.page.getByRole('alert')).toHaveText(/Your move was not played\. That cell is already taken/);
+    await expect(bob.cell(4)).toHaveAccessibleName('row 2, column 2, empty');
+    await expect(bob.status).toHaveText('Your turn');
+    await expect(bob.page.getByText('No moves yet.')).toBeVisible();
+    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, empty');
+    await bob.page.unrouteAll();
+
+    // Held again, then sent: the mark is there before the answer, and stays once, not twice.
+    const held = await holdMoves(bob);
+    await held.route((route) => route.continue());
+    await bob.cell(4).click();
+    await expect(bob.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+    await expect.poll(() => held.sent()).toBe(1);
+    held.release();
+    await expect(bob.page.getByRole('alert')).toBeHidden();
+    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+    await expect(alice.status).toHaveText('Your turn');
+    await expect(bob.page.getByRole('group', { name: 'Game board' })).toHaveAttribute('aria-busy', 'false');
+    await expect(bob.page.getByTestId('moves').getByRole('listitem')).toHaveCount(1);
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  test('the last move is named on both boards', async ({ browser, secondBaseURL }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+    await startGame(alice, bob);
+    await bob.play(4, 'X');
+    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
+    await alice.play(0, 'O');
+    for (const player of [alice, bob]) {
+      await expect(player.cell(0)).toHaveAccessibleName('row 1, column 1, O, last move');
+      await expect(player.cell(4)).toHaveAccessibleName('row 2, column 2, X');
+    }
+    await Promise.all([alice.close(), bob.close()]);
   });
 
   test('an invitation by link, accepted by whoever opens it', async ({ browser, secondBaseURL }) => {
@@ -150,7 +240,7 @@ test.describe('online play', () => {
     await alice.page.goto(`/games/${id}`);
     await expect(alice.connection).toHaveAttribute('data-connection', 'polling');
     await bob.play(4, 'X');
-    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X', { timeout: 10_000 });
+    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move', { timeout: 10_000 });
     await expect(alice.status).toHaveText('Your turn');
     await Promise.all([alice.close(), bob.close()]);
   });

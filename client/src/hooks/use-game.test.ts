@@ -1,6 +1,6 @@
 import { applyEvent, type GameView, type MoveEvent } from '@ttt/shared';
 import { describe, expect, it } from 'vitest';
-import { replaces } from './use-game';
+import { type PendingMove, replaces, withPendingMove } from './use-game';
 
 const game: GameView = {
   id: 'AAAAAAAAAAAAAAAAAAAAAA',
@@ -68,5 +68,34 @@ describe('what the game page shows', () => {
     expect(applyEvent(game, { type: 'move', ...move({ version: 3 }) })).toBe(game);
     expect(applyEvent(game, { type: 'move', ...move({ version: 2 }) })).toBe(game);
     expect(applyEvent(game, { type: 'move', ...move({ version: 6 }) })).toBe('gap');
+  });
+});
+
+describe('our own move, drawn before the server answers', () => {
+  const pending: PendingMove = { cell: 8, mark: 'X', fromVersion: 3 };
+  const answered = applyEvent(game, { type: 'move', ...move({}) }) as GameView;
+
+  it('is drawn on the version it was made on, and the turn passes', () => {
+    expect(withPendingMove(game, pending)).toEqual({
+      ...game,
+      board: ['X', '', '', '', 'O', '', '', '', 'X'],
+      moves: [0, 4, 8],
+      turn: 'O',
+    });
+    // The version stays the server's: the answer or the pushed event still follow it.
+    expect(withPendingMove(game, pending).version).toBe(3);
+    expect(withPendingMove(game, null)).toBe(game);
+  });
+
+  it('is drawn once when the pushed event for it arrives before the answer', () => {
+    // The event moves the kept view to version 4; the pending move no longer applies.
+    expect(withPendingMove(answered, pending)).toBe(answered);
+    expect(answered.moves).toEqual([0, 4, 8]);
+  });
+
+  it('gives way to any newer view, and to a cell the view already has taken', () => {
+    const elsewhere = { ...game, version: 4, board: ['X', '', '', '', 'O', '', '', 'O', ''] as GameView['board'] };
+    expect(withPendingMove(elsewhere, pending)).toBe(elsewhere);
+    expect(withPendingMove(game, { ...pending, cell: 4 })).toBe(game);
   });
 });

@@ -1,4 +1,13 @@
-import { applyEvent, type GameView, GameViewSchema, MoveEventSchema, type Presence, PresenceSchema } from '@ttt/shared';
+import {
+  applyEvent,
+  type GameView,
+  GameViewSchema,
+  type Mark,
+  MoveEventSchema,
+  opponentOf,
+  type Presence,
+  PresenceSchema,
+} from '@ttt/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, describeError } from '../api';
 import { onlineApi } from '../api-online';
@@ -10,9 +19,30 @@ export function replaces(shown: GameView | null, next: GameView): boolean {
   return !shown || shown.id !== next.id || next.version >= shown.version;
 }
 
+/** Our own move, drawn before the server has answered it. */
+export interface PendingMove {
+  cell: number;
+  mark: Mark;
+  /** The version of the game the move was made on. */
+  fromVersion: number;
+}
+
+/**
+ * The game as drawn: the server's view plus our pending move, until a newer view arrives (which
+ * has the move, or says why not). The pending move is never kept as a view, so versions compared
+ * are always the server's and a pushed event for our own move is applied once.
+ */
+export function withPendingMove(view: GameView, pending: PendingMove | null): GameView {
+  if (!pending || view.version !== pending.fromVersion || view.board[pending.cell] !== '') return view;
+  const board = [...view.board];
+  board[pending.cell] = pending.mark;
+  return { ...view, board, moves: [...view.moves, pending.cell], turn: opponentOf(pending.mark) };
+}
+
 const REFRESH_CODES = new Set(['game/stale', 'move/not-your-turn', 'move/cell-taken', 'game/over', 'game/not-started']);
 
 export interface GameState {
+  /** The game as drawn: with our own move at once, while it is on its way. */
   game: GameView | null;
   /** Loading failed (e.g. no such game). */
   loadError: string | null;
@@ -42,6 +72,7 @@ export function useGame(id: string): GameState {
   const [connection, setConnection] = useState<Connection>('connecting');
   const [presence, setPresence] = useState<Presence | null>(null);
   const current = useRef<GameView | null>(null);
+  const [pendingMove, setPendingMove] = useState<PendingMove | null>(null);
 
   const show = useCallback((next: GameView) => {
     if (!replaces(current.current, next)) return;
@@ -73,6 +104,7 @@ export function useGame(id: string): GameState {
   useEffect(() => {
     current.current = null;
     setGame(null);
+    setPendingMove(null);
     setLoadError(null);
     setPresence(null);
     refresh();
@@ -109,7 +141,7 @@ export function useGame(id: string): GameState {
   );
 
   return {
-    game,
+    game: game && withPendingMove(game, pendingMove),
     loadError,
     error: action.error,
     pending: action.pending,
@@ -117,11 +149,22 @@ export function useGame(id: string): GameState {
     presence,
     move: (cell) => {
       const shown = current.current;
-      if (!shown) return;
+      if (!shown?.turn) return;
+      const pending: PendingMove = { cell, mark: shown.turn, fromVersion: shown.version };
       void action.run(async () => {
-        const next = await onlineApi.move(id, cell, shown.version);
-        show(next);
-        return next;
+        setPendingMove(pending);
+        try {
+          const next = await onlineApi.move(id, cell, shown.version);
+          show(next);
+          return next;
+        } catch (caught) {
+          // The mark drawn at once is taken back: say so, before why.
+          throw caught instanceof ApiError
+            ? new ApiError(caught.status, caught.code, `Your move was not played. ${caught.message}`, caught.issues)
+            : caught;
+        } finally {
+          setPendingMove((drawn) => (drawn === pending ? null : drawn));
+        }
       });
     },
     act: (name, body) =>

@@ -243,6 +243,7 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
       <Board
         board={game.board}
         winningLine={result?.line ?? null}
+        lastMove={game.moves.at(-1) ?? null}
         canPlay={canPlay}
         onPlay={move}
         busy={pending}

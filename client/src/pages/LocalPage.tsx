@@ -25,7 +25,7 @@ const segment =
   'cursor-pointer rounded-lg px-3 py-2 text-sm font-medium text-slate-700 has-[:checked]:bg-slate-900 has-[:checked]:text-white has-[:focus-visible]:ring-4 has-[:focus-visible]:ring-indigo-500 dark:text-slate-300 dark:has-[:checked]:bg-slate-100 dark:has-[:checked]:text-slate-900';
 
 export function LocalPage() {
-  const { game, settings, loading, pending, error, play, reset, dismissError } = useLocalGame();
+  const { game, lastMove, settings, loading, pending, replying, error, play, reset, dismissError } = useLocalGame();
   const board = game?.board ?? Array(9).fill('');
   const result = outcome(board);
   const current = settings ?? { mode: 'two-player', level: 'perfect', human: 'X' };
@@ -63,9 +63,10 @@ export function LocalPage() {
       <Board
         board={board}
         winningLine={result.status === 'won' ? result.line : null}
+        lastMove={lastMove}
         canPlay={canPlay}
         onPlay={play}
-        busy={loading || pending}
+        busy={loading || pending || replying}
         label="Tic-tac-toe board"
       />
 
