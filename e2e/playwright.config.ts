@@ -48,7 +48,7 @@ export default defineConfig<OnlineOptions>({
   projects: [
     { name: 'memory', use: { baseURL } },
     // Online play once more on DynamoDB, the second player's browser on another instance.
-    { name: 'dynamodb', testMatch: /online\.spec\.ts/, use: { baseURL: dynamoA, secondBaseURL: dynamoB } },
+    { name: 'dynamodb', testMatch: /online(-[a-z]+)?\.spec\.ts/, use: { baseURL: dynamoA, secondBaseURL: dynamoB } },
   ],
   webServer: [
     {

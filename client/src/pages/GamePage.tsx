@@ -4,7 +4,8 @@ import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
-import { cellName, isConnected, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
+import { cellName, gameTitle, isConnected, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { useGame } from '../hooks/use-game';
 import { Link, navigate } from '../router';
 
@@ -188,6 +189,7 @@ function Actions({
 
 export function GamePage({ id, viewer, token }: { id: string; viewer: Player | null; token: string | null }) {
   const { game, loadError, error, pending, connection, presence, move, act, dismissError } = useGame(id);
+  useDocumentTitle(game ? gameTitle(game, viewer?.id) : null);
 
   if (loadError && !game) {
     return (

@@ -4,11 +4,13 @@ import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
-import { lobbyLine, opponentFor, when } from '../game-text';
+import { isYourTurn, lobbyLine, lobbyTitle, opponentFor, when } from '../game-text';
 import { useAction } from '../hooks/use-action';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { useLobby } from '../hooks/use-lobby';
 import { useSession } from '../hooks/use-session';
 import { Link, navigate } from '../router';
+import { countYourTurn, yourTurnFirst } from '../turn-signals';
 
 const SECTIONS: { list: GameList; title: string; empty: string }[] = [
   { list: 'received', title: 'Invitations for you', empty: 'No invitations right now.' },
@@ -47,6 +49,7 @@ function GameRow({
   list: GameList;
   onChanged: () => void;
 }) {
+  const yourTurn = isYourTurn(game, player.id);
   const other = opponentFor(game, player.id);
   // A refusal means the lobby is behind (accepted, cancelled elsewhere): read it again too.
   const answer = useAction(async (action: 'accept' | 'decline' | 'cancel') => {
@@ -60,7 +63,7 @@ function GameRow({
   const title = other ? `${other.name}` : 'Invitation link';
   return (
     <li
-      className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between"
+      className={`flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between ${yourTurn ? 'border-l-4 border-l-indigo-600 pl-3 dark:border-l-indigo-400' : ''}`}
       data-testid={`game-${game.id}`}
     >
       <div className="flex min-w-0 items-center gap-3">
@@ -72,6 +75,16 @@ function GameRow({
           >
             {list === 'received' || list === 'sent' ? title : `vs ${title}`}
           </Link>
+          {yourTurn ? (
+            // The line below says "Your turn" to screen readers; the badge says it to the eye.
+            <span
+              aria-hidden="true"
+              data-testid="your-turn"
+              className="ml-2 rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white"
+            >
+              Your turn
+            </span>
+          ) : null}
           <p className="text-sm text-slate-600 dark:text-slate-400">
             <span>{lobbyLine(game, player.id)}</span> · <time dateTime={game.updatedAt}>{when(game.updatedAt)}</time>
           </p>
@@ -167,6 +180,7 @@ export function LobbyPage({ player }: { player: Player }) {
   const { signOut } = useSession();
   const { lobby, error, connection, refresh, loadMore, loadingMore } = useLobby();
   const signingOut = useAction(signOut);
+  useDocumentTitle(lobby ? lobbyTitle(countYourTurn(lobby.playing.games, player.id)) : null);
 
   return (
     <div className="flex flex-col gap-4">
@@ -214,7 +228,7 @@ export function LobbyPage({ player }: { player: Player }) {
                 <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">{empty}</p>
               ) : (
                 <ul aria-labelledby={`list-${list}`} className="divide-y divide-slate-200 dark:divide-slate-800">
-                  {page.games.map((game) => (
+                  {(list === 'playing' ? yourTurnFirst(page.games, player.id) : page.games).map((game) => (
                     <GameRow key={game.id} game={game} player={player} list={list} onChanged={refresh} />
                   ))}
                 </ul>
