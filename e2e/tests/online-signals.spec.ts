@@ -10,6 +10,17 @@ async function aliceAndBob(browser: Parameters<typeof OnlinePlayer.open>[0], sec
   return { alice, bob };
 }
 
+/** Init script: counts the tones the page starts (the move sound), still playing them. */
+function countTones() {
+  const page = window as unknown as { tones: number };
+  page.tones = 0;
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (this: OscillatorNode, ...args: Parameters<typeof start>) {
+    page.tones++;
+    return start.apply(this, args);
+  };
+}
+
 test.describe('turn signals', () => {
   test('the tab title says when it is your move, and the lobby counts those games', async ({
     browser,
@@ -81,6 +92,52 @@ test.describe('turn signals', () => {
       await expect(row).toContainText(yours ? 'Your turn' : `Waiting for ${bob.name}`);
       await expect(row).toHaveCSS('border-left-width', yours ? '4px' : '0px');
     }
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  test('a move makes a sound unless muted, and the mute toggle is kept across a reload', async ({
+    browser,
+    secondBaseURL,
+  }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+    await bob.context.addInitScript(countTones);
+    await bob.signIn();
+    await alice.signIn();
+    const { id } = await alice.call('/api/games', { opponent: bob.name });
+    await bob.call(`/api/games/${id}/accept`);
+    await bob.page.goto(`/games/${id}`);
+    const tones = () => bob.page.evaluate(() => (window as unknown as { tones: number }).tones);
+    const mute = bob.page.getByRole('button', { name: 'Mute sounds' });
+    await expect(mute).toHaveAttribute('aria-pressed', 'false');
+    await expect(bob.status).toHaveText('Your turn');
+    expect(await tones()).toBe(0);
+
+    // Bob's own move (quietly), then Alice's.
+    await bob.play(0, 'X');
+    await expect.poll(tones).toBe(1);
+    await alice.call(`/api/games/${id}/moves`, { cell: 4 });
+    await expect(bob.cell(4)).toHaveAccessibleName('row 2, column 2, O');
+    await expect.poll(tones).toBe(2);
+
+    // Muted from the keyboard: neither move sounds (the second one's board shows only after the first's effects ran).
+    await mute.focus();
+    await bob.page.keyboard.press('Space');
+    await expect(mute).toHaveAttribute('aria-pressed', 'true');
+    await bob.play(1, 'X');
+    await alice.call(`/api/games/${id}/moves`, { cell: 7 });
+    await expect(bob.cell(7)).toHaveAccessibleName('row 3, column 2, O');
+    expect(await tones()).toBe(2);
+
+    // The browser remembers; Enter unmutes, and Bob's winning move sounds again.
+    await bob.page.reload();
+    await expect(mute).toHaveAttribute('aria-pressed', 'true');
+    await mute.focus();
+    await bob.page.keyboard.press('Enter');
+    await expect(mute).toHaveAttribute('aria-pressed', 'false');
+    await bob.play(2, 'X');
+    await expect(bob.status).toHaveText('You win');
+    await expect.poll(tones).toBe(1);
     await Promise.all([alice.close(), bob.close()]);
   });
 });

@@ -3,10 +3,13 @@ import { useState } from 'react';
 import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { SoundToggle } from '../components/SignalToggles';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
 import { cellName, gameTitle, isConnected, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { useGame } from '../hooks/use-game';
+import { useGameSignals } from '../hooks/use-game-signals';
+import { useStoredFlag } from '../hooks/use-stored-flag';
 import { Link, navigate } from '../router';
 
 function CopyField({ label, value }: { label: string; value: string }) {
@@ -189,6 +192,8 @@ function Actions({
 
 export function GamePage({ id, viewer, token }: { id: string; viewer: Player | null; token: string | null }) {
   const { game, loadError, error, pending, connection, presence, move, act, dismissError } = useGame(id);
+  const [muted, setMuted] = useStoredFlag('ttt:muted', false);
+  useGameSignals(game, viewer?.id, muted);
   useDocumentTitle(game ? gameTitle(game, viewer?.id) : null);
 
   if (loadError && !game) {
@@ -218,7 +223,10 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
         <Link href="/online" className={`rounded text-sm underline ${focusRing}`}>
           ← Lobby
         </Link>
-        <ConnectionBadge connection={connection} />
+        <div className="flex flex-wrap items-center gap-2">
+          <SoundToggle muted={muted} onChange={setMuted} />
+          <ConnectionBadge connection={connection} />
+        </div>
       </div>
 
       <div className="text-center">
