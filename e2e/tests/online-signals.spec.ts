@@ -21,6 +21,66 @@ function countTones() {
   };
 }
 
+interface NoticeRecord {
+  title: string;
+  body: string | undefined;
+  tag: string | undefined;
+}
+interface FakeBrowser {
+  notices: NoticeRecord[];
+  clickLastNotice: () => void;
+  permissionAsks: number;
+  setHidden: (hidden: boolean) => void;
+}
+
+/**
+ * Init script: a Notification that records instead of showing, whose permission prompt
+ * answers `answer` (kept for the session, as a browser keeps it), and a tab that a test can
+ * hide: document.visibilityState / hidden follow setHidden, which fires visibilitychange.
+ */
+function fakeNotifications(answer: NotificationPermission) {
+  const fake = window as unknown as FakeBrowser;
+  fake.notices = [];
+  fake.permissionAsks = 0;
+  const shown: { onclick: (() => void) | null }[] = [];
+  fake.clickLastNotice = () => shown.at(-1)?.onclick?.();
+  class RecordingNotification {
+    static get permission() {
+      return sessionStorage.getItem('fake-permission') ?? 'default';
+    }
+    static async requestPermission() {
+      fake.permissionAsks++;
+      sessionStorage.setItem('fake-permission', answer);
+      return answer;
+    }
+    onclick: (() => void) | null = null;
+    constructor(title: string, options?: NotificationOptions) {
+      fake.notices.push({ title, body: options?.body, tag: options?.tag });
+      shown.push(this);
+    }
+    close() {}
+  }
+  Object.defineProperty(window, 'Notification', { value: RecordingNotification, configurable: true, writable: true });
+  let hidden = false;
+  Object.defineProperty(document, 'visibilityState', {
+    configurable: true,
+    get: () => (hidden ? 'hidden' : 'visible'),
+  });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+  fake.setHidden = (value) => {
+    hidden = value;
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+}
+
+const fakeOf = (player: OnlinePlayer) => ({
+  notices: () => player.page.evaluate(() => (window as unknown as FakeBrowser).notices),
+  permissionAsks: () => player.page.evaluate(() => (window as unknown as FakeBrowser).permissionAsks),
+  hide: (hidden: boolean) =>
+    player.page.evaluate((value) => (window as unknown as FakeBrowser).setHidden(value), hidden),
+  clickLastNotice: () => player.page.evaluate(() => (window as unknown as FakeBrowser).clickLastNotice()),
+});
+
 test.describe('turn signals', () => {
   test('the tab title says when it is your move, and the lobby counts those games', async ({
     browser,
@@ -138,6 +198,95 @@ test.describe('turn signals', () => {
     await bob.play(2, 'X');
     await expect(bob.status).toHaveText('You win');
     await expect.poll(tones).toBe(1);
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  test('notifies of an invitation and of your turn only while the tab is hidden, asking only on a click', async ({
+    browser,
+    secondBaseURL,
+  }) => {
+    test.setTimeout(60_000);
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+    await alice.context.addInitScript(fakeNotifications, 'granted' as NotificationPermission);
+    await bob.signIn();
+    await alice.signIn();
+    const fake = fakeOf(alice);
+
+    // Loading the lobby, even afresh, asks nothing.
+    await alice.page.reload();
+    await expect(alice.connection).toHaveAttribute('data-connection', 'live');
+    expect(await fake.permissionAsks()).toBe(0);
+    const notify = alice.page.getByRole('button', { name: 'Notify me' });
+    await expect(notify).toHaveAttribute('aria-pressed', 'false');
+    await notify.click();
+    await expect(notify).toHaveAttribute('aria-pressed', 'true');
+    expect(await fake.permissionAsks()).toBe(1);
+
+    // While the lobby is in view, an invitation is only listed; hidden, the next one is notified too.
+    // A read of the lobby notifies before it is drawn, so the second row means both are decided.
+    const invitations = alice.section('Invitations for you').getByRole('listitem');
+    const first = await bob.call('/api/games', { opponent: alice.name });
+    await expect(invitations).toHaveCount(1);
+    await fake.hide(true);
+    const second = await bob.call('/api/games', { opponent: alice.name });
+    await expect(invitations).toHaveCount(2);
+    expect(await fake.notices()).toEqual([
+      { title: `${bob.name} invites you to play`, body: 'Open it to accept or decline.', tag: `game-${second.id}` },
+    ]);
+    // A click on the notification opens that game.
+    await fake.clickLastNotice();
+    await expect(alice.page).toHaveURL(new RegExp(`/games/${second.id}$`));
+
+    // On a game's page: Bob's reply while Alice looks is not notified; the next one, hidden, is.
+    await alice.call(`/api/games/${first.id}/accept`);
+    await alice.page.goto(`/games/${first.id}`);
+    await expect(notify).toHaveAttribute('aria-pressed', 'true');
+    await alice.play(0, 'X');
+    await bob.call(`/api/games/${first.id}/moves`, { cell: 4 });
+    await expect(alice.status).toHaveText('Your turn');
+    await alice.play(1, 'X');
+    await fake.hide(true);
+    await bob.call(`/api/games/${first.id}/moves`, { cell: 7 });
+    await expect(alice.cell(7)).toHaveAccessibleName('row 3, column 2, O');
+    await expect
+      .poll(fake.notices)
+      .toEqual([
+        { title: `Your turn · vs ${bob.name}`, body: `${bob.name} played row 3, column 2.`, tag: `game-${first.id}` },
+      ]);
+    // Turned off, nothing more: not even a hidden turn.
+    await fake.hide(false);
+    await notify.click();
+    await expect(notify).toHaveAttribute('aria-pressed', 'false');
+    await alice.play(2, 'X');
+    await expect(alice.status).toHaveText('You win');
+    expect(await fake.notices()).toHaveLength(1);
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  test('a blocked site or a browser without notifications is explained, and the lobby works on', async ({
+    browser,
+    secondBaseURL,
+  }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+    await alice.context.addInitScript(fakeNotifications, 'denied' as NotificationPermission);
+    await bob.context.addInitScript(() => {
+      delete (window as { Notification?: unknown }).Notification;
+    });
+    await bob.signIn();
+    await alice.signIn();
+
+    const notify = alice.page.getByRole('button', { name: 'Notify me' });
+    await notify.click();
+    await expect(alice.page.getByText('Notifications are blocked for this site.')).toBeVisible();
+    await expect(notify).toHaveAttribute('aria-pressed', 'false');
+    await expect(notify).toHaveAccessibleDescription(/Notifications are blocked for this site/);
+
+    await expect(bob.page.getByText("This browser can't show notifications.")).toBeVisible();
+    await expect(bob.page.getByRole('button', { name: 'Notify me' })).toHaveCount(0);
+    await bob.invite(alice.name);
+    await expect(alice.section('Invitations for you')).toContainText(`${bob.name} invited you`);
     await Promise.all([alice.close(), bob.close()]);
   });
 });

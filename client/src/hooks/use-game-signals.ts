@@ -1,10 +1,18 @@
 import type { GameView } from '@ttt/shared';
 import { useEffect, useRef } from 'react';
+import { type Notice, turnNotice } from '../game-text';
 import { playMoveSound } from '../move-sound';
 import { gameChange } from '../turn-signals';
 
-/** Plays the move sound for each new move on a game's page, unless muted. */
-export function useGameSignals(game: GameView | null, viewerId: string | undefined, muted: boolean): void {
+/**
+ * On a game's page: the move sound for each new move (unless muted), and a notice when the
+ * game comes to wait for the viewer's move (shown only if the tab is hidden).
+ */
+export function useGameSignals(
+  game: GameView | null,
+  viewerId: string | undefined,
+  { muted, notify }: { muted: boolean; notify: (notice: Notice) => void },
+): void {
   const shown = useRef<GameView | null>(null);
   useEffect(() => {
     const before = shown.current;
@@ -12,5 +20,6 @@ export function useGameSignals(game: GameView | null, viewerId: string | undefin
     if (!game) return;
     const change = gameChange(before, game, viewerId);
     if (change.sound && !muted) playMoveSound(change.sound);
-  }, [game, viewerId, muted]);
+    if (change.yourTurn && viewerId) notify(turnNotice(game, viewerId));
+  }, [game, viewerId, muted, notify]);
 }

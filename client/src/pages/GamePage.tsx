@@ -3,12 +3,13 @@ import { useState } from 'react';
 import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { SoundToggle } from '../components/SignalToggles';
+import { NotifyToggle, SoundToggle } from '../components/SignalToggles';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
 import { cellName, gameTitle, isConnected, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { useGame } from '../hooks/use-game';
 import { useGameSignals } from '../hooks/use-game-signals';
+import { useNotifications } from '../hooks/use-notifications';
 import { useStoredFlag } from '../hooks/use-stored-flag';
 import { Link, navigate } from '../router';
 
@@ -193,7 +194,8 @@ function Actions({
 export function GamePage({ id, viewer, token }: { id: string; viewer: Player | null; token: string | null }) {
   const { game, loadError, error, pending, connection, presence, move, act, dismissError } = useGame(id);
   const [muted, setMuted] = useStoredFlag('ttt:muted', false);
-  useGameSignals(game, viewer?.id, muted);
+  const notifications = useNotifications();
+  useGameSignals(game, viewer?.id, { muted, notify: notifications.notify });
   useDocumentTitle(game ? gameTitle(game, viewer?.id) : null);
 
   if (loadError && !game) {
@@ -225,6 +227,7 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
         </Link>
         <div className="flex flex-wrap items-center gap-2">
           <SoundToggle muted={muted} onChange={setMuted} />
+          {mine ? <NotifyToggle notifications={notifications} /> : null}
           <ConnectionBadge connection={connection} />
         </div>
       </div>

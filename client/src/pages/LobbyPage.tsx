@@ -3,14 +3,16 @@ import { type FormEvent, useState } from 'react';
 import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { NotifyToggle } from '../components/SignalToggles';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
 import { isYourTurn, lobbyLine, lobbyTitle, opponentFor, when } from '../game-text';
 import { useAction } from '../hooks/use-action';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { useLobby } from '../hooks/use-lobby';
+import { useNotifications } from '../hooks/use-notifications';
 import { useSession } from '../hooks/use-session';
 import { Link, navigate } from '../router';
-import { countYourTurn, yourTurnFirst } from '../turn-signals';
+import { countYourTurn, lobbyNotices, yourTurnFirst } from '../turn-signals';
 
 const SECTIONS: { list: GameList; title: string; empty: string }[] = [
   { list: 'received', title: 'Invitations for you', empty: 'No invitations right now.' },
@@ -178,7 +180,10 @@ function NewGame({ onCreated }: { onCreated: () => void }) {
 
 export function LobbyPage({ player }: { player: Player }) {
   const { signOut } = useSession();
-  const { lobby, error, connection, refresh, loadMore, loadingMore } = useLobby();
+  const notifications = useNotifications();
+  const { lobby, error, connection, refresh, loadMore, loadingMore } = useLobby((changes) => {
+    for (const notice of lobbyNotices(changes, player.id)) notifications.notify(notice);
+  });
   const signingOut = useAction(signOut);
   useDocumentTitle(lobby ? lobbyTitle(countYourTurn(lobby.playing.games, player.id)) : null);
 
@@ -197,7 +202,8 @@ export function LobbyPage({ player }: { player: Player }) {
             </p>
           ) : null}
         </div>
-        <div className="flex items-center gap-3">
+        <div className="flex flex-wrap items-center gap-3">
+          <NotifyToggle notifications={notifications} />
           <ConnectionBadge connection={connection} />
           <Button disabled={signingOut.pending} onClick={() => void signingOut.run()}>
             Sign out
