@@ -289,4 +289,39 @@ test.describe('turn signals', () => {
     await expect(alice.section('Invitations for you')).toContainText(`${bob.name} invited you`);
     await Promise.all([alice.close(), bob.close()]);
   });
+
+  test('the host in the lobby is offered the game as soon as it is accepted, without losing what they type', async ({
+    browser,
+    secondBaseURL,
+  }) => {
+    const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
+    await alice.invite(bob.name);
+    await expect(alice.section('Invitations you sent')).toContainText(`You invited ${bob.name}`);
+    await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
+    const id = await bob.gameId();
+
+    // Alice is not typing: the offer takes the focus, and Enter opens the game.
+    const offer = alice.page.getByTestId('accepted-offer');
+    await expect(offer).toContainText(`${bob.name} accepted your invitation`);
+    await expect(alice.page.getByRole('button', { name: 'Open the game' })).toBeFocused();
+    await alice.page.keyboard.press('Enter');
+    expect(await alice.gameId()).toBe(id);
+    await expect(alice.status).toHaveText(`Waiting for ${bob.name}`);
+
+    // Alice is typing a name when the next one is accepted: the offer waits beside her text.
+    await alice.page.getByRole('link', { name: '← Lobby' }).click();
+    const next = await alice.call('/api/games', { opponent: bob.name });
+    await expect(alice.section('Invitations you sent')).toContainText(`You invited ${bob.name}`);
+    const field = alice.page.getByLabel("Opponent's name");
+    await field.pressSequentially('car');
+    await bob.call(`/api/games/${next.id}/accept`);
+    await expect(offer).toContainText(`${bob.name} accepted your invitation`);
+    await alice.page.keyboard.type('ol');
+    await expect(field).toHaveValue('carol');
+    await expect(field).toBeFocused();
+    await alice.page.getByRole('button', { name: 'Not now' }).click();
+    await expect(offer).toHaveCount(0);
+    await expect(alice.section('Games in progress').getByTestId(`game-${next.id}`)).toBeVisible();
+    await Promise.all([alice.close(), bob.close()]);
+  });
 });

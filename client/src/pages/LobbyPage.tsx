@@ -1,5 +1,5 @@
 import { type GameList, type GameSummary, type Player, PlayerNameSchema } from '@ttt/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useLayoutEffect, useRef, useState } from 'react';
 import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -82,7 +82,7 @@ function GameRow({
             <span
               aria-hidden="true"
               data-testid="your-turn"
-              className="ml-2 rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white"
+              className="ml-2 whitespace-nowrap rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white"
             >
               Your turn
             </span>
@@ -119,6 +119,44 @@ function GameRow({
         ) : null}
       </div>
     </li>
+  );
+}
+
+const typing = (element: Element | null) =>
+  element instanceof HTMLElement && (element.isContentEditable || element.matches('input, textarea, select'));
+
+/**
+ * An invitation of the player's was accepted: the game is offered, not forced. Focus moves to
+ * "Open the game" at once unless the player is typing, which is theirs to finish.
+ */
+function AcceptedOffer({ game, player, onDismiss }: { game: GameSummary; player: Player; onDismiss: () => void }) {
+  const open = useRef<HTMLButtonElement>(null);
+  const returnTo = useRef<HTMLElement | null>(null);
+  const other = opponentFor(game, player.id)?.name ?? 'Someone';
+  // Once per offer (keyed by game). A layout effect: focus moves in the frame the offer appears.
+  useLayoutEffect(() => {
+    const active = document.activeElement;
+    if (typing(active)) return;
+    returnTo.current = active instanceof HTMLElement ? active : null;
+    open.current?.focus();
+  }, []);
+  const dismiss = () => {
+    onDismiss();
+    if (returnTo.current?.isConnected) returnTo.current.focus();
+  };
+  return (
+    <div
+      data-testid="accepted-offer"
+      className="flex flex-wrap items-center justify-between gap-3 rounded-2xl border-2 border-indigo-600 bg-white p-4 shadow-sm dark:border-indigo-400 dark:bg-slate-900"
+    >
+      <p className="font-semibold">{other} accepted your invitation</p>
+      <div className="flex gap-2">
+        <Button ref={open} variant="primary" onClick={() => navigate(`/games/${game.id}`)}>
+          Open the game
+        </Button>
+        <Button onClick={dismiss}>Not now</Button>
+      </div>
+    </div>
   );
 }
 
@@ -181,8 +219,11 @@ function NewGame({ onCreated }: { onCreated: () => void }) {
 export function LobbyPage({ player }: { player: Player }) {
   const { signOut } = useSession();
   const notifications = useNotifications();
+  const [offer, setOffer] = useState<GameSummary | null>(null);
   const { lobby, error, connection, refresh, loadMore, loadingMore } = useLobby((changes) => {
     for (const notice of lobbyNotices(changes, player.id)) notifications.notify(notice);
+    const accepted = changes.accepted[0];
+    if (accepted) setOffer(accepted);
   });
   const signingOut = useAction(signOut);
   useDocumentTitle(lobby ? lobbyTitle(countYourTurn(lobby.playing.games, player.id)) : null);
@@ -211,6 +252,9 @@ export function LobbyPage({ player }: { player: Player }) {
         </div>
       </div>
 
+      <div aria-live="polite" className="empty:hidden">
+        {offer ? <AcceptedOffer key={offer.id} game={offer} player={player} onDismiss={() => setOffer(null)} /> : null}
+      </div>
       <NewGame onCreated={refresh} />
       <ErrorMessage message={error} />
 
