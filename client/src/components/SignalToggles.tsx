@@ -1,11 +1,34 @@
+import type { ReactNode } from 'react';
 import type { Notifications } from '../hooks/use-notifications';
 import { Button } from './ui';
+
+/** A line icon in the text's colour; decoration only, the button's text is its name. */
+function Icon({ children }: { children: ReactNode }) {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      className="mr-1.5 inline-block size-4 align-[-3px]"
+    >
+      {children}
+    </svg>
+  );
+}
 
 /** Mutes the move sound; pressed means muted. The name stays, the state is aria-pressed. */
 export function SoundToggle({ muted, onChange }: { muted: boolean; onChange: (muted: boolean) => void }) {
   return (
     <Button aria-pressed={muted} variant={muted ? 'primary' : 'secondary'} onClick={() => onChange(!muted)}>
-      <span aria-hidden="true">{muted ? '🔇' : '🔈'}</span> Mute sounds
+      <Icon>
+        <path d="M4 9h4l5-4v14l-5-4H4z" />
+        {muted ? <path d="M16 9l6 6M22 9l-6 6" /> : <path d="M16 9a4 4 0 0 1 0 6M19 6a8 8 0 0 1 0 12" />}
+      </Icon>
+      Mute sounds
     </Button>
   );
 }
@@ -28,7 +51,11 @@ export function NotifyToggle({ notifications }: { notifications: Notifications }
         variant={enabled ? 'primary' : 'secondary'}
         onClick={() => void toggle()}
       >
-        <span aria-hidden="true">{enabled ? '🔔' : '🔕'}</span> Notify me
+        <Icon>
+          <path d="M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 21h4" />
+          {enabled ? null : <path d="M3 3l18 18" />}
+        </Icon>
+        Notify me
       </Button>
       <p
         id="notify-help"
