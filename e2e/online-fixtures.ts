@@ -67,6 +67,13 @@ export class OnlinePlayer {
     return new URL(this.page.url()).pathname.split('/').pop() ?? '';
   }
 
+  /** A request straight to the API as this player (the context's cookies): quick set-ups. */
+  async call(path: string, data: unknown = {}): Promise<{ id: string }> {
+    const response = await this.context.request.post(path, { data });
+    expect(response.ok(), await response.text()).toBe(true);
+    return response.json();
+  }
+
   async close() {
     await this.context.close();
   }

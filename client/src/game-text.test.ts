@@ -1,7 +1,20 @@
 import type { GameSummary, Presence } from '@ttt/shared';
 import { markOf } from '@ttt/shared';
 import { describe, expect, it } from 'vitest';
-import { isConnected, lobbyLine, presenceLine, statusLine, watchingLine, when } from './game-text';
+import {
+  acceptedNotice,
+  gameTitle,
+  invitationNotice,
+  isConnected,
+  isYourTurn,
+  lobbyLine,
+  lobbyTitle,
+  presenceLine,
+  statusLine,
+  turnNotice,
+  watchingLine,
+  when,
+} from './game-text';
 
 const game = (overrides: Partial<GameSummary> = {}): GameSummary => ({
   id: 'AAAAAAAAAAAAAAAAAAAAAA',
@@ -92,6 +105,78 @@ describe('lobbyLine and markOf', () => {
     expect(markOf(game(), 'alice')).toBe('O');
     expect(markOf(game(), 'bob')).toBe('X');
     expect(markOf(game(), 'carol')).toBeNull();
+  });
+});
+
+describe('isYourTurn', () => {
+  it('follows the board, not a stale turn field, and is never a spectator’s', () => {
+    expect(isYourTurn(game(), 'bob')).toBe(true);
+    expect(isYourTurn(game(), 'alice')).toBe(false);
+    const oneMove = game({ board: ['X', '', '', '', '', '', '', '', ''], turn: 'X' });
+    expect(isYourTurn(oneMove, 'alice')).toBe(true);
+    expect(isYourTurn(oneMove, 'bob')).toBe(false);
+    expect(isYourTurn(game(), 'carol')).toBe(false);
+    expect(isYourTurn(game(), null)).toBe(false);
+    expect(isYourTurn(game({ status: 'pending', turn: null }), 'bob')).toBe(false);
+    expect(isYourTurn(game({ status: 'finished', turn: null }), 'bob')).toBe(false);
+  });
+});
+
+describe('tab titles', () => {
+  it('says on a game’s tab when it is your move, and against whom', () => {
+    expect(gameTitle(game(), 'bob')).toBe('● Your turn · vs Alice');
+    expect(gameTitle(game(), 'alice')).toBe('Waiting for Bob · Tic-tac-toe');
+  });
+
+  it('gives the result, the invitation and a spectator’s view', () => {
+    const won = game({ status: 'finished', turn: null, result: { winner: 'O', reason: 'line', line: [0, 4, 8] } });
+    expect(gameTitle(won, 'alice')).toBe('You won · vs Bob');
+    expect(gameTitle(won, 'bob')).toBe('You lost · vs Alice');
+    expect(gameTitle(won, null)).toBe('Alice wins · Tic-tac-toe');
+    expect(gameTitle(game(), 'carol')).toBe("Bob's turn (X) · Tic-tac-toe");
+    const pending = game({ status: 'pending', turn: null });
+    expect(gameTitle(pending, 'alice')).toBe('Waiting for Bob to accept · Tic-tac-toe');
+    expect(gameTitle(pending, 'bob')).toBe('Alice invites you to play · Tic-tac-toe');
+  });
+
+  it('counts the games waiting for you in the lobby', () => {
+    expect(lobbyTitle(0)).toBe('Tic-tac-toe');
+    expect(lobbyTitle(1)).toBe('(1) Your turn · Tic-tac-toe');
+    expect(lobbyTitle(12)).toBe('(12) Your turn · Tic-tac-toe');
+  });
+});
+
+describe('notices', () => {
+  const about = { tag: 'game-AAAAAAAAAAAAAAAAAAAAAA', href: '/games/AAAAAAAAAAAAAAAAAAAAAA' };
+
+  it('says who played where when the game’s moves are known', () => {
+    const view = { ...game({ board: ['', '', '', '', 'X', '', '', '', ''] }), moves: [4] };
+    expect(turnNotice(view, 'alice')).toEqual({
+      title: 'Your turn · vs Bob',
+      body: 'Bob played row 2, column 2.',
+      ...about,
+    });
+  });
+
+  it('makes do with the board in the lobby', () => {
+    expect(turnNotice(game(), 'bob').body).toBe('Alice accepted: you move first.');
+    expect(turnNotice(game({ board: ['X', '', '', '', '', '', '', '', ''] }), 'alice').body).toBe('Bob has played.');
+  });
+
+  it('announces an invitation and an accepted one', () => {
+    const pending = game({ status: 'pending', turn: null });
+    expect(invitationNotice(pending)).toEqual({
+      title: 'Alice invites you to play',
+      body: 'Open it to accept or decline.',
+      ...about,
+    });
+    expect(acceptedNotice(game(), 'alice')).toEqual({
+      title: 'Bob accepted your invitation',
+      body: 'Bob moves first.',
+      ...about,
+    });
+    const hostFirst = game({ hostMark: 'X' });
+    expect(acceptedNotice(hostFirst, 'alice').body).toBe('You move first.');
   });
 });
 

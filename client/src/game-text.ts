@@ -1,4 +1,13 @@
-import { type GameSummary, type Mark, markOf, markToMove, opponentOf, type Player, type Presence } from '@ttt/shared';
+import {
+  type GameSummary,
+  type Mark,
+  markOf,
+  markToMove,
+  opponentOf,
+  type Player,
+  type Presence,
+  turnOf,
+} from '@ttt/shared';
 
 /** What a viewer reads about a game, in the game's words. Pure: easy to test. */
 
@@ -9,6 +18,12 @@ export function playerWith(game: GameSummary, mark: Mark): Player | null {
 /** The other player, from a player's side. */
 export function opponentFor(game: GameSummary, playerId: string): Player | null {
   return playerId === game.host.id ? game.opponent : game.host;
+}
+
+/** Whether the game waits for this player's move: the shared rules say whose turn and which mark. */
+export function isYourTurn(game: GameSummary, playerId: string | null | undefined): boolean {
+  const mine = markOf(game, playerId);
+  return mine !== null && turnOf(game) === mine;
 }
 
 export function statusLine(game: GameSummary, viewerId: string | null | undefined): string {
@@ -72,7 +87,7 @@ export function lobbyLine(game: GameSummary, playerId: string): string {
         return other ? `You invited ${other}` : 'Invitation link — anyone with it can accept';
       return `${game.host.name} invited you`;
     case 'playing':
-      return game.turn === markOf(game, playerId) ? 'Your turn' : `Waiting for ${other}`;
+      return isYourTurn(game, playerId) ? 'Your turn' : `Waiting for ${other}`;
     case 'finished': {
       const mine = markOf(game, playerId);
       if (!game.result || game.result.winner === null) return 'Draw';
@@ -84,6 +99,57 @@ export function lobbyLine(game: GameSummary, playerId: string): string {
     default:
       return game.status;
   }
+}
+
+const APP = 'Tic-tac-toe';
+
+/** The tab's title on a game's page: what a player glancing at another tab wants to know. */
+export function gameTitle(game: GameSummary, viewerId: string | null | undefined): string {
+  const other = viewerId && markOf(game, viewerId) ? opponentFor(game, viewerId)?.name : undefined;
+  if (viewerId && other) {
+    if (isYourTurn(game, viewerId)) return `● Your turn · vs ${other}`;
+    if (game.status === 'finished') return `${lobbyLine(game, viewerId)} · vs ${other}`;
+  }
+  return `${statusLine(game, viewerId)} · ${APP}`;
+}
+
+/** The tab's title in the lobby: how many games wait for the player's move. */
+export function lobbyTitle(yourTurn: number): string {
+  return yourTurn > 0 ? `(${yourTurn}) Your turn · ${APP}` : APP;
+}
+
+/** A browser notification: what it says, and where a click on it leads. */
+export interface Notice {
+  title: string;
+  body: string;
+  /** One per game: a newer notice about the same game replaces the older one. */
+  tag: string;
+  href: string;
+}
+
+const aboutGame = (game: GameSummary) => ({ tag: `game-${game.id}`, href: `/games/${game.id}` });
+
+/** It is your move; a game's page knows the last move, the lobby only the board. */
+export function turnNotice(game: GameSummary & { moves?: readonly number[] }, playerId: string): Notice {
+  const other = opponentFor(game, playerId)?.name ?? 'Your opponent';
+  const last = game.moves?.at(-1);
+  const body =
+    last !== undefined
+      ? `${other} played ${cellName(last)}.`
+      : game.board.every((cell) => cell === '')
+        ? `${other} accepted: you move first.`
+        : `${other} has played.`;
+  return { title: `Your turn · vs ${other}`, body, ...aboutGame(game) };
+}
+
+export function invitationNotice(game: GameSummary): Notice {
+  return { title: `${game.host.name} invites you to play`, body: 'Open it to accept or decline.', ...aboutGame(game) };
+}
+
+export function acceptedNotice(game: GameSummary, playerId: string): Notice {
+  const other = opponentFor(game, playerId)?.name ?? 'Someone';
+  const body = isYourTurn(game, playerId) ? 'You move first.' : `${other} moves first.`;
+  return { title: `${other} accepted your invitation`, body, ...aboutGame(game) };
 }
 
 export function cellName(index: number): string {

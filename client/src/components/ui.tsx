@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 
 /** The few styled building blocks the pages share: one palette, one focus ring. */
 
@@ -17,7 +17,7 @@ export function Button({
   variant = 'secondary',
   className = '',
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof variants }) {
+}: ComponentProps<'button'> & { variant?: keyof typeof variants }) {
   return (
     <button
       type="button"

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api';
 import { onlineApi } from '../api-online';
 import { type Connection, subscribe } from '../live';
+import { type LobbyChanges, lobbyChanges } from '../turn-signals';
 
 export interface LobbyState {
   lobby: Lobby | null;
@@ -13,20 +14,29 @@ export interface LobbyState {
   loadingMore: GameList | null;
 }
 
-/** The signed-in player's lobby, re-read whenever one of their games changes. */
-export function useLobby(): LobbyState {
+/**
+ * The signed-in player's lobby, re-read whenever one of their games changes. `onChanges` hears
+ * what each read brings compared with the one before (not counting pages loaded with "more").
+ */
+export function useLobby(onChanges?: (changes: LobbyChanges) => void): LobbyState {
   const [lobby, setLobby] = useState<Lobby | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [connection, setConnection] = useState<Connection>('connecting');
   const [loadingMore, setLoadingMore] = useState<GameList | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastRead = useRef<Lobby | null>(null);
+  const listener = useRef(onChanges);
+  listener.current = onChanges;
 
   const refresh = useCallback(() => {
     onlineApi
       .lobby()
       .then((fresh) => {
+        const previous = lastRead.current;
+        lastRead.current = fresh;
         setLobby(fresh);
         setError(null);
+        if (previous?.player.id === fresh.player.id) listener.current?.(lobbyChanges(previous, fresh));
       })
       .catch((caught: unknown) => setError(describeError(caught)));
   }, []);

@@ -4,9 +4,14 @@ import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ClaimPanel, GameClock } from '../components/GameClock';
+import { NotifyToggle, SoundToggle } from '../components/SignalToggles';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
-import { cellName, isConnected, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
+import { cellName, gameTitle, isConnected, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { useGame } from '../hooks/use-game';
+import { useGameSignals } from '../hooks/use-game-signals';
+import { useNotifications } from '../hooks/use-notifications';
+import { useStoredFlag } from '../hooks/use-stored-flag';
 import { Link, navigate } from '../router';
 
 function CopyField({ label, value }: { label: string; value: string }) {
@@ -189,6 +194,10 @@ function Actions({
 
 export function GamePage({ id, viewer, token }: { id: string; viewer: Player | null; token: string | null }) {
   const { game, loadError, error, pending, connection, presence, move, act, dismissError, refresh } = useGame(id);
+  const [muted, setMuted] = useStoredFlag('ttt:muted', false);
+  const notifications = useNotifications();
+  useGameSignals(game, viewer?.id, { muted, notify: notifications.notify });
+  useDocumentTitle(game ? gameTitle(game, viewer?.id) : null);
 
   if (loadError && !game) {
     return (
@@ -217,7 +226,11 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
         <Link href="/online" className={`rounded text-sm underline ${focusRing}`}>
           ← Lobby
         </Link>
-        <ConnectionBadge connection={connection} />
+        <div className="flex flex-wrap items-center gap-2">
+          <SoundToggle muted={muted} onChange={setMuted} />
+          {mine ? <NotifyToggle notifications={notifications} /> : null}
+          <ConnectionBadge connection={connection} />
+        </div>
       </div>
 
       <div className="text-center">

@@ -1,15 +1,19 @@
 import { type GameList, type GameSummary, type Player, PlayerNameSchema } from '@ttt/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useLayoutEffect, useRef, useState } from 'react';
 import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { NotifyToggle } from '../components/SignalToggles';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
 import { TIME_CONTROLS, timeControlLabel } from '../game-clock';
-import { lobbyLine, opponentFor, when } from '../game-text';
+import { isYourTurn, lobbyLine, lobbyTitle, opponentFor, when } from '../game-text';
 import { useAction } from '../hooks/use-action';
+import { useDocumentTitle } from '../hooks/use-document-title';
 import { useLobby } from '../hooks/use-lobby';
+import { useNotifications } from '../hooks/use-notifications';
 import { useSession } from '../hooks/use-session';
 import { Link, navigate } from '../router';
+import { countYourTurn, lobbyNotices, yourTurnFirst } from '../turn-signals';
 
 const SECTIONS: { list: GameList; title: string; empty: string }[] = [
   { list: 'received', title: 'Invitations for you', empty: 'No invitations right now.' },
@@ -48,6 +52,7 @@ function GameRow({
   list: GameList;
   onChanged: () => void;
 }) {
+  const yourTurn = isYourTurn(game, player.id);
   const other = opponentFor(game, player.id);
   // A refusal means the lobby is behind (accepted, cancelled elsewhere): read it again too.
   const answer = useAction(async (action: 'accept' | 'decline' | 'cancel') => {
@@ -61,7 +66,7 @@ function GameRow({
   const title = other ? `${other.name}` : 'Invitation link';
   return (
     <li
-      className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between"
+      className={`flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between ${yourTurn ? 'border-l-4 border-l-indigo-600 pl-3 dark:border-l-indigo-400' : ''}`}
       data-testid={`game-${game.id}`}
     >
       <div className="flex min-w-0 items-center gap-3">
@@ -73,6 +78,16 @@ function GameRow({
           >
             {list === 'received' || list === 'sent' ? title : `vs ${title}`}
           </Link>
+          {yourTurn ? (
+            // The line below says "Your turn" to screen readers; the badge says it to the eye.
+            <span
+              aria-hidden="true"
+              data-testid="your-turn"
+              className="ml-2 whitespace-nowrap rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white"
+            >
+              Your turn
+            </span>
+          ) : null}
           <p className="text-sm text-slate-600 dark:text-slate-400">
             <span>{lobbyLine(game, player.id)}</span> · <time dateTime={game.updatedAt}>{when(game.updatedAt)}</time>
             {game.timeControl ? <span> · {timeControlLabel(game.timeControl)}</span> : null}
@@ -106,6 +121,44 @@ function GameRow({
         ) : null}
       </div>
     </li>
+  );
+}
+
+const typing = (element: Element | null) =>
+  element instanceof HTMLElement && (element.isContentEditable || element.matches('input, textarea, select'));
+
+/**
+ * An invitation of the player's was accepted: the game is offered, not forced. Focus moves to
+ * "Open the game" at once unless the player is typing, which is theirs to finish.
+ */
+function AcceptedOffer({ game, player, onDismiss }: { game: GameSummary; player: Player; onDismiss: () => void }) {
+  const open = useRef<HTMLButtonElement>(null);
+  const returnTo = useRef<HTMLElement | null>(null);
+  const other = opponentFor(game, player.id)?.name ?? 'Someone';
+  // Once per offer (keyed by game). A layout effect: focus moves in the frame the offer appears.
+  useLayoutEffect(() => {
+    const active = document.activeElement;
+    if (typing(active)) return;
+    returnTo.current = active instanceof HTMLElement ? active : null;
+    open.current?.focus();
+  }, []);
+  const dismiss = () => {
+    onDismiss();
+    if (returnTo.current?.isConnected) returnTo.current.focus();
+  };
+  return (
+    <div
+      data-testid="accepted-offer"
+      className="flex flex-wrap items-center justify-between gap-3 rounded-2xl border-2 border-indigo-600 bg-white p-4 shadow-sm dark:border-indigo-400 dark:bg-slate-900"
+    >
+      <p className="font-semibold">{other} accepted your invitation</p>
+      <div className="flex gap-2">
+        <Button ref={open} variant="primary" onClick={() => navigate(`/games/${game.id}`)}>
+          Open the game
+        </Button>
+        <Button onClick={dismiss}>Not now</Button>
+      </div>
+    </div>
   );
 }
 
@@ -186,8 +239,15 @@ function NewGame({ onCreated }: { onCreated: () => void }) {
 
 export function LobbyPage({ player }: { player: Player }) {
   const { signOut } = useSession();
-  const { lobby, error, connection, refresh, loadMore, loadingMore } = useLobby();
+  const notifications = useNotifications();
+  const [offer, setOffer] = useState<GameSummary | null>(null);
+  const { lobby, error, connection, refresh, loadMore, loadingMore } = useLobby((changes) => {
+    for (const notice of lobbyNotices(changes, player.id)) notifications.notify(notice);
+    const accepted = changes.accepted[0];
+    if (accepted) setOffer(accepted);
+  });
   const signingOut = useAction(signOut);
+  useDocumentTitle(lobby ? lobbyTitle(countYourTurn(lobby.playing.games, player.id)) : null);
 
   return (
     <div className="flex flex-col gap-4">
@@ -204,7 +264,8 @@ export function LobbyPage({ player }: { player: Player }) {
             </p>
           ) : null}
         </div>
-        <div className="flex items-center gap-3">
+        <div className="flex flex-wrap items-center gap-3">
+          <NotifyToggle notifications={notifications} />
           <ConnectionBadge connection={connection} />
           <Button disabled={signingOut.pending} onClick={() => void signingOut.run()}>
             Sign out
@@ -212,6 +273,9 @@ export function LobbyPage({ player }: { player: Player }) {
         </div>
       </div>
 
+      <div aria-live="polite" className="empty:hidden">
+        {offer ? <AcceptedOffer key={offer.id} game={offer} player={player} onDismiss={() => setOffer(null)} /> : null}
+      </div>
       <NewGame onCreated={refresh} />
       <ErrorMessage message={error} />
 
@@ -235,7 +299,7 @@ export function LobbyPage({ player }: { player: Player }) {
                 <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">{empty}</p>
               ) : (
                 <ul aria-labelledby={`list-${list}`} className="divide-y divide-slate-200 dark:divide-slate-800">
-                  {page.games.map((game) => (
+                  {(list === 'playing' ? yourTurnFirst(page.games, player.id) : page.games).map((game) => (
                     <GameRow key={game.id} game={game} player={player} list={list} onChanged={refresh} />
                   ))}
                 </ul>
