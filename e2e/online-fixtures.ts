@@ -57,8 +57,16 @@ export class OnlinePlayer {
     return this.page.getByRole('button', { name: new RegExp(`^row ${row}, column ${column}, `) });
   }
 
+  /**
+   * Plays a cell and waits until the server has the move: the mark shows at once (before the
+   * server answers), so the answer, not the mark, says the move is made.
+   */
   async play(index: number, mark: 'X' | 'O') {
+    const answered = this.page.waitForResponse(
+      (response) => response.request().method() === 'POST' && /\/api\/games\/[^/]+\/moves$/.test(response.url()),
+    );
     await this.cell(index).click();
+    expect((await answered).ok()).toBe(true);
     await expect(this.cell(index)).toHaveAccessibleName(new RegExp(`^row \\d, column \\d, ${mark}`));
   }
 

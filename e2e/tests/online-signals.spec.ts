@@ -115,7 +115,7 @@ test.describe('turn signals', () => {
     await expect(bob.page).toHaveTitle(`● Your turn · vs ${alice.name}`);
     await bob.page.getByRole('button', { name: 'Resign' }).click();
     await bob.page.getByRole('button', { name: 'Yes, resign' }).click();
-    await expect(alice.page).toHaveTitle(`You won · vs ${bob.name}`);
+    await expect(alice.page).toHaveTitle(`You won (resigned) · vs ${bob.name}`);
 
     // Leaving a page puts back the title it found.
     await alice.page.getByRole('link', { name: '← Lobby' }).click();
@@ -177,7 +177,7 @@ test.describe('turn signals', () => {
     await bob.play(0, 'X');
     await expect.poll(tones).toBe(1);
     await alice.call(`/api/games/${id}/moves`, { cell: 4 });
-    await expect(bob.cell(4)).toHaveAccessibleName('row 2, column 2, O');
+    await expect(bob.cell(4)).toHaveAccessibleName('row 2, column 2, O, last move');
     await expect.poll(tones).toBe(2);
 
     // Muted from the keyboard: neither move sounds (the second one's board shows only after the first's effects ran).
@@ -186,7 +186,7 @@ test.describe('turn signals', () => {
     await expect(mute).toHaveAttribute('aria-pressed', 'true');
     await bob.play(1, 'X');
     await alice.call(`/api/games/${id}/moves`, { cell: 7 });
-    await expect(bob.cell(7)).toHaveAccessibleName('row 3, column 2, O');
+    await expect(bob.cell(7)).toHaveAccessibleName('row 3, column 2, O, last move');
     expect(await tones()).toBe(2);
 
     // The browser remembers; Enter unmutes, and Bob's winning move sounds again.
@@ -248,7 +248,7 @@ test.describe('turn signals', () => {
     await alice.play(1, 'X');
     await fake.hide(true);
     await bob.call(`/api/games/${first.id}/moves`, { cell: 7 });
-    await expect(alice.cell(7)).toHaveAccessibleName('row 3, column 2, O');
+    await expect(alice.cell(7)).toHaveAccessibleName('row 3, column 2, O, last move');
     await expect
       .poll(fake.notices)
       .toEqual([
