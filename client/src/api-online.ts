@@ -7,10 +7,13 @@ import {
   GameViewSchema,
   type Lobby,
   LobbySchema,
+  type PairingStatus,
+  PairingStatusSchema,
   type Presence,
   PresenceSchema,
   type Session,
   SessionSchema,
+  type TimeControl,
 } from '@ttt/shared';
 import { request } from './api';
 
@@ -32,6 +35,14 @@ export const onlineApi = {
   ): Promise<GameView> => request('POST', `/api/games/${encodeURIComponent(id)}/${action}`, GameViewSchema, body ?? {}),
   presence: (id: string): Promise<Presence> =>
     request('GET', `/api/games/${encodeURIComponent(id)}/presence`, PresenceSchema),
+  pairing: (): Promise<PairingStatus> => request('GET', '/api/pairing', PairingStatusSchema),
+  seek: (timeControl: TimeControl): Promise<PairingStatus> =>
+    request('POST', '/api/pairing', PairingStatusSchema, { timeControl }),
+  stopSeeking: (): Promise<PairingStatus> => request('DELETE', '/api/pairing', PairingStatusSchema),
+  /** Leaving the page: sent even as the page goes away. */
+  stopSeekingOnExit: () => {
+    void fetch('/api/pairing', { method: 'DELETE', credentials: 'same-origin', keepalive: true }).catch(() => {});
+  },
   move: (id: string, cell: number, version: number): Promise<GameView> =>
     request('POST', `/api/games/${encodeURIComponent(id)}/moves`, GameViewSchema, { cell, version }),
 };

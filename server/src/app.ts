@@ -15,6 +15,7 @@ import { registerErrorHandler } from './errors.js';
 import { Accounts } from './online/accounts.js';
 import { Games } from './online/games.js';
 import { type Live, localLive } from './online/live.js';
+import { Pairings } from './online/pairings.js';
 import type { ConnectionCaps } from './open-files.js';
 import client from './plugins/client.js';
 import live from './plugins/live.js';
@@ -24,6 +25,7 @@ import classicRoutes from './routes/classic.js';
 import gameRoutes from './routes/games.js';
 import healthRoutes from './routes/health.js';
 import lobbyRoutes from './routes/lobby.js';
+import pairingRoutes from './routes/pairing.js';
 import sessionRoutes from './routes/session.js';
 import { serializerCompiler } from './serializer.js';
 import { MemoryStore } from './storage/memory.js';
@@ -152,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { accounts: new Accounts(store, now) });
   await app.register(gameRoutes, { games, live: liveUpdates });
   await app.register(lobbyRoutes, { games, feed: liveUpdates.feed });
+  await app.register(pairingRoutes, { pairings: new Pairings(store, games, now) });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(client, { root: config.clientDir });
 

@@ -7,7 +7,8 @@ export type DomainErrorCode =
   | 'player/not-found'
   | 'storage/exists'
   | 'storage/unavailable'
-  | 'request/bad-cursor';
+  | 'request/bad-cursor'
+  | 'pairing/busy';
 
 /**
  * An error in the game's words, with no HTTP in it: a stable code, and the details its

@@ -100,6 +100,11 @@ export const DOMAIN_ERRORS: Record<
   'claim/too-soon': { status: 409, message: 'Your opponent left only a moment ago; give them a little longer' },
   'storage/exists': { status: 409, message: ({ what }) => `${what ?? 'It'} already exists` },
   'request/bad-cursor': { status: 400, message: 'The page cursor is not valid; start from the first page' },
+  'pairing/busy': {
+    status: 503,
+    message: 'So many players are looking for a game right now that yours did not get through; try again',
+    retryAfter: 1,
+  },
   'storage/unavailable': {
     status: 503,
     message: 'The game storage is not reachable right now; please try again in a moment',

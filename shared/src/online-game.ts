@@ -16,6 +16,7 @@ import {
   TimeControlSchema,
   type WinLossRecord,
 } from './online-api.js';
+import type { Pairing } from './pairing.js';
 import { BoardSchema, CellIndexSchema, MarkSchema } from './schemas.js';
 
 /**
@@ -340,6 +341,21 @@ export function invite(
       deadline: later(now, options.invitationTtlMs ?? INVITATION_TTL_MS),
     }),
   );
+}
+
+/**
+ * The game "Play anyone" makes of a pairing: already being played, as if invited and accepted
+ * at once, the player who waited hosting and playing X (to move), the clocks running.
+ */
+export function pairedGame(pairing: Pairing): OnlineGame {
+  const pending = newGame(pairing.host, pairing.opponent, pairing.gameId, null, pairing.at, {
+    hostMark: 'X',
+    timeControl: pairing.timeControl,
+    deadline: later(pairing.at, INVITATION_TTL_MS),
+  });
+  const accepted = decide(pending, pairing.opponent, { type: 'accept' }, pairing.at);
+  if (!accepted.ok) throw new Error(`a pairing could not start its game: ${accepted.code}`);
+  return accepted.next;
 }
 
 /**

@@ -3,6 +3,7 @@ import { type FormEvent, useLayoutEffect, useRef, useState } from 'react';
 import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { PlayAnyone } from '../components/PlayAnyone';
 import { NotifyToggle } from '../components/SignalToggles';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
 import { TIME_CONTROLS, timeControlLabel } from '../game-clock';
@@ -276,6 +277,7 @@ export function LobbyPage({ player }: { player: Player }) {
       <div aria-live="polite" className="empty:hidden">
         {offer ? <AcceptedOffer key={offer.id} game={offer} player={player} onDismiss={() => setOffer(null)} /> : null}
       </div>
+      <PlayAnyone changed={lobby} />
       <NewGame onCreated={refresh} />
       <ErrorMessage message={error} />
 

@@ -10,7 +10,9 @@ import {
   type GameList,
   INVITATION_TTL_MS,
   invite,
+  type Pairing,
   type Player,
+  pairedGame,
   rematch,
   settle,
   turnPlayerId,
@@ -198,6 +200,26 @@ export class Games {
         ? undefined
         : [this.recent.get(id), this.feed.latest(id)].find((known) => known?.version === version);
     return this.apply(cached ?? (await this.get(id)), player, { type: 'move', cell, version });
+  }
+
+  /**
+   * The game of a "Play anyone" pairing, started if it is not yet (it may have been by the
+   * request that made the pairing, or by an earlier look at it): both players' lobbies hear.
+   * `justPaired`: the pairing was just made here, so the game can't exist yet (no read first).
+   */
+  async startPaired(pairing: Pairing, justPaired = false): Promise<GameRecord> {
+    if (!justPaired) {
+      const known = this.recent.get(pairing.gameId) ?? (await this.store.getGame(pairing.gameId));
+      if (known) return known;
+    }
+    const game = pairedGame(pairing);
+    try {
+      await this.store.createGame(game);
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) return this.recent.get(game.id) ?? this.get(game.id);
+      throw error;
+    }
+    return this.announce(game, null, playersOf(game));
   }
 
   /** A new invitation to the same opponent, marks swapped; one per finished game. */

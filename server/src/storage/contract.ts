@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { PairingQueue } from '@ttt/shared';
 import { markOfMove } from '@ttt/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changed, gameId, gameRecord, playerRecord, tick } from '../test-support/records.js';
@@ -222,6 +223,52 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         const stored = await store.getGame(game.id);
         expect(stored?.moves).toHaveLength(1);
         expect(stored?.board.filter((c) => c !== '')).toHaveLength(1);
+      });
+    });
+
+    describe('the "Play anyone" queue', () => {
+      const queue = (version: number, seekers: PairingQueue['seekers'] = []): PairingQueue => ({
+        version,
+        seekers,
+        recent: [],
+      });
+      const seeker = (id: string): PairingQueue['seekers'][number] => ({
+        player: { id, name: id },
+        timeControl: { type: 'live', initialSeconds: 60, incrementSeconds: 2 },
+        since: tick(),
+        until: tick(),
+      });
+
+      // One queue per store: these tests run in order, each from the version the last left.
+      it('starts empty, is written from version 0 once, then only from the version stored', async () => {
+        const stored = (await store.getPairingQueue())?.version ?? 0;
+        const first = queue(stored + 1, [seeker('alice')]);
+        await store.savePairingQueue(first, stored);
+        expect(await store.getPairingQueue()).toEqual(first);
+        await expect(store.savePairingQueue(queue(stored + 1), stored)).rejects.toBeInstanceOf(StaleGameError);
+        const second = {
+          ...queue(stored + 2),
+          recent: [
+            {
+              gameId: gameId(),
+              host: { id: 'alice', name: 'alice' },
+              opponent: { id: 'bob', name: 'bob' },
+              timeControl: { type: 'correspondence' as const, days: 3 },
+              at: tick(),
+            },
+          ],
+        };
+        await store.savePairingQueue(second, stored + 1);
+        expect(await store.getPairingQueue()).toEqual(second);
+      });
+
+      it('lets exactly one of several writes from one version land', async () => {
+        const stored = (await store.getPairingQueue())?.version ?? 0;
+        const attempts = await Promise.allSettled(
+          ['a', 'b', 'c', 'd', 'e'].map((id) => store.savePairingQueue(queue(stored + 1, [seeker(id)]), stored)),
+        );
+        expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+        expect((await store.getPairingQueue())?.seekers).toHaveLength(1);
       });
     });
 

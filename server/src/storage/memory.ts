@@ -1,3 +1,4 @@
+import type { PairingQueue } from '@ttt/shared';
 import { AlreadyExistsError, StaleGameError } from './errors.js';
 import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus, toSummary } from './keys.js';
 import type {
@@ -23,6 +24,7 @@ export class MemoryStore implements Store {
   private readonly lobbies = new Map<string, number>();
   private readonly presence = new Map<string, PresenceRecord>();
   private readonly heartbeats = new Map<string, string>();
+  private pairing: PairingQueue | null = null;
 
   async createPlayer(player: PlayerRecord): Promise<boolean> {
     if (this.players.has(player.id)) return false;
@@ -49,6 +51,15 @@ export class MemoryStore implements Store {
       player.failedSignIns = 0;
       player.lastFailedSignInAt = null;
     }
+  }
+
+  async getPairingQueue(): Promise<PairingQueue | null> {
+    return this.pairing ? structuredClone(this.pairing) : null;
+  }
+
+  async savePairingQueue(next: PairingQueue, expectedVersion: number): Promise<void> {
+    if ((this.pairing?.version ?? 0) !== expectedVersion) throw new StaleGameError();
+    this.pairing = structuredClone(next);
   }
 
   async createGame(game: GameRecord): Promise<void> {

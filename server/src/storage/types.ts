@@ -1,4 +1,10 @@
-import { type GameList, type OnlineGame, OnlineGameSchema, type OnlineGameSummary } from '@ttt/shared';
+import {
+  type GameList,
+  type OnlineGame,
+  OnlineGameSchema,
+  type OnlineGameSummary,
+  type PairingQueue,
+} from '@ttt/shared';
 
 /**
  * What the storage keeps, and the operations on it, in the game's words and shaped the way
@@ -124,6 +130,14 @@ export interface Store {
   saveHeartbeat(instanceId: string, until: string): Promise<void>;
   /** Until when each of these instances said it is alive; missing ones are left out. */
   loadHeartbeats(instanceIds: readonly string[]): Promise<Record<string, string>>;
+
+  /** The "Play anyone" queue as last written (strongly consistent); null before the first write. */
+  getPairingQueue(): Promise<PairingQueue | null>;
+  /**
+   * Replaces the queue with `next` if it is still at `expectedVersion` (0: never written);
+   * otherwise throws StaleGameError and changes nothing. One item, so every seek is ordered.
+   */
+  savePairingQueue(next: PairingQueue, expectedVersion: number): Promise<void>;
 
   close(): Promise<void>;
 }

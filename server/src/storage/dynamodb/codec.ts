@@ -6,6 +6,8 @@ import {
   GameStatusSchema,
   LineSchema,
   MarkSchema,
+  type PairingQueue,
+  PairingQueueSchema,
   type Result,
   ResultReasonSchema,
   type TimeControl,
@@ -24,6 +26,8 @@ export const PLAYER_PREFIX = 'PLAYER#';
 /** Presence of a game's page (`PRESENCE#<game id>`) and instance heartbeats (`INSTANCE#<id>`). */
 export const PRESENCE_PREFIX = 'PRESENCE#';
 export const INSTANCE_PREFIX = 'INSTANCE#';
+/** The one "Play anyone" queue: its version, and the queue itself as JSON (`Queue`). */
+export const PAIRING_KEY = 'PAIRING#queue';
 /** In a presence item: one attribute per instance (`I:<id>`), one per viewer who left (`S:<id>`). */
 export const INSTANCE_ATTRIBUTE = 'I:';
 export const SEEN_ATTRIBUTE = 'S:';
@@ -166,6 +170,25 @@ const AttendanceItemSchema = z.object({
   }),
 });
 export const HeartbeatItemSchema = z.object({ GameId: str, Until: str });
+
+const PairingItemSchema = z.object({ GameId: text(z.literal(PAIRING_KEY)), Version: int, Queue: str });
+
+export function pairingQueueItem(queue: PairingQueue): Item {
+  return { GameId: s(PAIRING_KEY), Version: n(queue.version), Queue: s(JSON.stringify(queue)) };
+}
+
+export function pairingQueueFromItem(item: Item): PairingQueue {
+  const { Version, Queue } = parseItem(PairingItemSchema, item, 'pairing queue');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Queue);
+  } catch {
+    throw new Error('The stored pairing queue is not JSON');
+  }
+  const queue = parseItem(PairingQueueSchema, parsed as Item, 'pairing queue');
+  if (queue.version !== Version) throw new Error('The stored pairing queue disagrees with its version');
+  return queue;
+}
 
 export type Item = Record<string, AttributeValue>;
 

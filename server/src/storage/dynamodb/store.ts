@@ -6,6 +6,7 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import type { PairingQueue } from '@ttt/shared';
 import { AlreadyExistsError, StaleGameError, StorageUnavailableError } from '../errors.js';
 import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus } from '../keys.js';
 import { type RequestCounter, type RequestCounts, requestCounter } from '../request-counter.js';
@@ -33,8 +34,11 @@ import {
   type Listed,
   LobbyVersionSchema,
   n,
+  PAIRING_KEY,
   PLAYER_PREFIX,
   PRESENCE_PREFIX,
+  pairingQueueFromItem,
+  pairingQueueItem,
   parseItem,
   playerFromItem,
   playerItem,
@@ -164,6 +168,37 @@ export class DynamoStore implements Store {
   }
 
   // --- games -----------------------------------------------------------------------------
+
+  // --- "Play anyone" ------------------------------------------------------------------
+
+  async getPairingQueue(): Promise<PairingQueue | null> {
+    const answer = await this.call(() =>
+      this.client.send(
+        new GetItemCommand({ TableName: this.table, Key: { GameId: s(PAIRING_KEY) }, ConsistentRead: true }),
+      ),
+    );
+    return answer.Item ? pairingQueueFromItem(answer.Item) : null;
+  }
+
+  async savePairingQueue(next: PairingQueue, expectedVersion: number): Promise<void> {
+    const written = await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: pairingQueueItem(next),
+          // Every seek is decided from the version read: of two at once, one lands.
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(GameId)' : '#version = :version',
+          ...(expectedVersion === 0
+            ? {}
+            : {
+                ExpressionAttributeNames: { '#version': 'Version' },
+                ExpressionAttributeValues: { ':version': n(expectedVersion) },
+              }),
+        }),
+      ),
+    );
+    if (written === CONDITION_FAILED) throw new StaleGameError();
+  }
 
   async createGame(game: GameRecord): Promise<void> {
     if (!isGameId(game.id)) throw new Error(`Not a game id: ${game.id}`);
