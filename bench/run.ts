@@ -16,6 +16,7 @@ import { busLatency, idleCost, oneInstanceOnStoreLatency } from './live.js';
 import { moveCycle } from './load.js';
 import { manyStreams } from './many-streams.js';
 import { moveToEvent } from './online.js';
+import { playAnyoneBench } from './pairing.js';
 import { median, root, type Server, startServer } from './processes.js';
 
 // The AWS SDK warns on Node 20 at every client it makes; the app supports Node 20.
@@ -35,6 +36,7 @@ const settings = smoke
       coldStarts: 1,
       idleGames: 50,
       idleSeconds: 1,
+      pairingRounds: 3,
     }
   : {
       rounds: 5,
@@ -48,6 +50,7 @@ const settings = smoke
       coldStarts: 5,
       idleGames: 1000,
       idleSeconds: 30,
+      pairingRounds: 40,
     };
 /** CPU per move by store: a fixed rate well below saturation, the same for both stores. */
 const cpuSettings = smoke
@@ -288,6 +291,7 @@ interface Budgets {
   rssIdleMB: { max: number };
   manyStreams: { moveToEventP95Ms: number; movesRefusedOrReset: number; streamsFailed: number };
   dynamodbCpuPerMoveRatio: { max: number };
+  playAnyoneP95Ms: { oneInstance: number; twoInstancesBus: number };
 }
 
 async function main() {
@@ -307,6 +311,8 @@ async function main() {
   log('cold starts against the reference');
   const coldRatio = await coldStartRatio();
   const many = await manyStreamsBench();
+  log('Play anyone: two seekers, until both know their game');
+  const pairing = await playAnyoneBench(settings.pairingRounds);
 
   const checks = [
     [
@@ -401,6 +407,18 @@ async function main() {
       `≤ ${budgets.dynamodbCpuPerMoveRatio.max}`,
       cpuPerMove.bus.ratio <= budgets.dynamodbCpuPerMoveRatio.max,
     ],
+    [
+      'Play anyone → both in the game, p95, one instance (ms)',
+      round1(pairing.oneInstance.p95Ms),
+      `≤ ${budgets.playAnyoneP95Ms.oneInstance}`,
+      pairing.oneInstance.p95Ms <= budgets.playAnyoneP95Ms.oneInstance,
+    ],
+    [
+      'Play anyone → both in the game, p95, two instances on the bus (ms)',
+      round1(pairing.twoInstances.p95Ms),
+      `≤ ${budgets.playAnyoneP95Ms.twoInstancesBus}`,
+      pairing.twoInstances.p95Ms <= budgets.playAnyoneP95Ms.twoInstancesBus,
+    ],
   ] as const;
 
   const results = {
@@ -416,6 +434,7 @@ async function main() {
     coldStart: { ...cold, ratioToReference: coldRatio },
     manyStreams: many,
     cpuPerMove,
+    playAnyone: pairing,
     budgets: Object.fromEntries(checks.map(([name, value, budget, ok]) => [name, { value, budget, ok }])),
   };
 
@@ -476,6 +495,13 @@ async function main() {
         `ratios by round ${measured.ratios.join(', ')}`,
     );
   }
+
+  console.log(
+    `Play anyone, second seeker's request → both know the game: one instance p50/p95 ` +
+      `${round1(pairing.oneInstance.p50Ms)}/${round1(pairing.oneInstance.p95Ms)} ms, two instances on the bus ` +
+      `${round1(pairing.twoInstances.p50Ms)}/${round1(pairing.twoInstances.p95Ms)} ms over ${pairing.oneInstance.rounds} rounds ` +
+      `(the pairing request alone, p50: ${round1(pairing.oneInstance.answerP50Ms)} and ${round1(pairing.twoInstances.answerP50Ms)} ms)`,
+  );
 
   const out = smoke ? join(root, 'test-results/bench-smoke.json') : join(root, 'bench/results.json');
   mkdirSync(join(out, '..'), { recursive: true });
