@@ -59,16 +59,18 @@ export function useLobby(onChanges?: (changes: LobbyChanges) => void): LobbyStat
     onlineApi
       .lobby()
       .then((fresh) => {
-        if (read !== lastRead.current) return;
+        const newest = read === lastRead.current;
+        // An older read is still worth showing while nothing is; the newest one follows.
+        if (!newest && shown.current) return;
         const missed = heard.current ?? [];
-        heard.current = null;
-        // What the read cannot place it is newer than, as far as can be told: no read again.
+        if (newest) heard.current = null;
+        // A change the read cannot place is left to it: reading again could go on and on.
         const next = missed.reduce((lobby, game) => {
           const applied = applyLobbyEvent(lobby, game);
           return applied === 'reread' ? lobby : applied;
         }, fresh);
         show(next);
-        setError(null);
+        if (newest) setError(null);
       })
       .catch((caught: unknown) => {
         if (read !== lastRead.current) return;
