@@ -65,4 +65,48 @@ test.describe('the lobby, live', () => {
     expect(reads).toBe(2);
     await Promise.all([alice.close(), bob.close()]);
   });
+
+  test('a change heard while the lobby is being read is kept when the older read arrives', async ({
+    browser,
+    secondBaseURL,
+  }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+    await bob.signIn();
+    await alice.signIn();
+
+    // On the next load, the second read (when the stream is ready) is answered by the server at
+    // once but handed to the page only when the test says so.
+    let reads = 0;
+    let answered = false;
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await alice.page.route('**/api/lobby', async (route) => {
+      if (++reads !== 2) return route.continue();
+      const response = await route.fetch();
+      answered = true;
+      await released;
+      await route.fulfill({ response });
+    });
+    await alice.page.reload();
+    await expect(alice.connection).toHaveAttribute('data-connection', 'live');
+    await expect(alice.page.getByText('No invitations right now.')).toBeVisible();
+    await expect.poll(() => answered).toBe(true);
+
+    // Bob's invitation comes after that read: it shows, and stays when the read is let through.
+    const received = alice.section('Invitations for you').getByRole('listitem');
+    const first = await bob.call('/api/games', { opponent: alice.name });
+    await expect(received).toHaveCount(1);
+    const handed = alice.page.waitForEvent('requestfinished', (request) => request.url().endsWith('/api/lobby'));
+    release();
+    await handed;
+    const second = await bob.call('/api/games', { opponent: alice.name });
+    await expect(alice.page.getByTestId(`game-${second.id}`)).toBeVisible();
+    await expect(received).toHaveCount(2);
+    await expect(alice.page.getByTestId(`game-${first.id}`)).toBeVisible();
+    expect(reads).toBe(2);
+    await Promise.all([alice.close(), bob.close()]);
+  });
 });
