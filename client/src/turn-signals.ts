@@ -51,9 +51,9 @@ const LISTS: GameList[] = ['received', 'sent', 'playing', 'finished'];
 const noMarks = (game: GameSummary) => game.board.every((cell) => cell === '');
 
 /**
- * What changed between two reads of the lobby's first pages. A game not listed before is
- * news only when it changed after everything listed then: lists are newest first, so one
- * that rose from a later page because a game above it left its list is not.
+ * What changed between two states of the lobby shown (a read of its first pages, or a change
+ * applied). A game not listed before is news only when it changed after everything listed
+ * then: lists are newest first, so one that rose from a later page on a read is not.
  */
 export function lobbyChanges(previous: Lobby, next: Lobby): LobbyChanges {
   const me = next.player.id;

@@ -119,12 +119,11 @@ export type GameAction =
 // --- who plays what, whose turn -------------------------------------------------------------
 
 type Seats = Pick<OnlineGame, 'hostId' | 'opponentId' | 'hostMark'>;
+/** Who sits where, as stored or as the API shows it. */
+type AnySeats = Seats | Pick<GameSummary, 'host' | 'opponent' | 'hostMark'>;
 
 /** The mark a player has in a game (as stored, or as the API shows it), or null for anyone else. */
-export function markOf(
-  game: Seats | Pick<GameSummary, 'host' | 'opponent' | 'hostMark'>,
-  playerId: string | null | undefined,
-): Mark | null {
+export function markOf(game: AnySeats, playerId: string | null | undefined): Mark | null {
   if (!playerId) return null;
   const [hostId, opponentId] = 'hostId' in game ? [game.hostId, game.opponentId] : [game.host.id, game.opponent?.id];
   if (playerId === hostId) return game.hostMark;
@@ -185,8 +184,12 @@ export function gameView(game: OnlineGame, viewerId: string | null): GameView {
   return view;
 }
 
-/** A player's record after one more finished game. */
-export function addToRecord(record: WinLossRecord, game: OnlineGameSummary, playerId: string): WinLossRecord {
+/** A player's record after one more finished game (as stored, or as the lobby shows it). */
+export function addToRecord(
+  record: WinLossRecord,
+  game: AnySeats & Pick<OnlineGame, 'result'>,
+  playerId: string,
+): WinLossRecord {
   const mark = markOf(game, playerId);
   if (!mark || !game.result) return record;
   if (game.result.winner === null) return { ...record, draws: record.draws + 1 };

@@ -46,20 +46,22 @@ function GameRow({
   game,
   player,
   list,
+  onAnswered,
   onChanged,
 }: {
   game: GameSummary;
   player: Player;
   list: GameList;
+  onAnswered: (game: GameSummary) => void;
   onChanged: () => void;
 }) {
   const yourTurn = isYourTurn(game, player.id);
   const other = opponentFor(game, player.id);
   // A refusal means the lobby is behind (accepted, cancelled elsewhere): read it again too.
   const answer = useAction(async (action: 'accept' | 'decline' | 'cancel') => {
-    await onlineApi.act(game.id, action);
+    const answered = await onlineApi.act(game.id, action);
     if (action === 'accept') navigate(`/games/${game.id}`);
-    else onChanged();
+    else onAnswered(answered);
   }, onChanged);
   const act = (action: 'accept' | 'decline' | 'cancel') => void answer.run(action);
   const busy = answer.pending;
@@ -163,7 +165,7 @@ function AcceptedOffer({ game, player, onDismiss }: { game: GameSummary; player:
   );
 }
 
-function NewGame({ onCreated }: { onCreated: () => void }) {
+function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
   const [name, setName] = useState('');
   const [timeControl, setTimeControl] = useState(0);
   const creating = useAction(async (request: { opponent: string } | { invite: 'link' }) => {
@@ -171,7 +173,7 @@ function NewGame({ onCreated }: { onCreated: () => void }) {
     const game = await onlineApi.createGame(body);
     setName('');
     if ('invite' in request) navigate(`/games/${game.id}`);
-    else onCreated();
+    else onCreated(game);
   });
   const { error, setError, pending: busy } = creating;
   const create = (body: { opponent: string } | { invite: 'link' }) => void creating.run(body);
@@ -242,7 +244,7 @@ export function LobbyPage({ player }: { player: Player }) {
   const { signOut } = useSession();
   const notifications = useNotifications();
   const [offer, setOffer] = useState<GameSummary | null>(null);
-  const { lobby, error, connection, refresh, loadMore, loadingMore } = useLobby((changes) => {
+  const { lobby, error, connection, refresh, update, loadMore, loadingMore } = useLobby((changes) => {
     for (const notice of lobbyNotices(changes, player.id)) notifications.notify(notice);
     const accepted = changes.accepted[0];
     if (accepted) setOffer(accepted);
@@ -278,7 +280,7 @@ export function LobbyPage({ player }: { player: Player }) {
         {offer ? <AcceptedOffer key={offer.id} game={offer} player={player} onDismiss={() => setOffer(null)} /> : null}
       </div>
       <PlayAnyone changed={lobby} />
-      <NewGame onCreated={refresh} />
+      <NewGame onCreated={update} />
       <ErrorMessage message={error} />
 
       {!lobby ? (
@@ -302,7 +304,14 @@ export function LobbyPage({ player }: { player: Player }) {
               ) : (
                 <ul aria-labelledby={`list-${list}`} className="divide-y divide-slate-200 dark:divide-slate-800">
                   {(list === 'playing' ? yourTurnFirst(page.games, player.id) : page.games).map((game) => (
-                    <GameRow key={game.id} game={game} player={player} list={list} onChanged={refresh} />
+                    <GameRow
+                      key={game.id}
+                      game={game}
+                      player={player}
+                      list={list}
+                      onAnswered={update}
+                      onChanged={refresh}
+                    />
                   ))}
                 </ul>
               )}
