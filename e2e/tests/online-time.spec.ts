@@ -53,7 +53,7 @@ test.describe('online play against the clock', () => {
     await bob.signIn();
     await alice.signIn();
 
-    await alice.page.getByLabel('Time control').selectOption({ label: 'Live · 1 min + 2 s' });
+    await alice.page.getByLabel('Time control', { exact: true }).selectOption({ label: 'Live · 1 min + 2 s' });
     await alice.invite(bob.name);
     await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
     const id = await bob.gameId();
