@@ -15,6 +15,21 @@ describe('the OpenAPI description', () => {
     const body = move.requestBody.content['application/json'].schema;
     expect(body.properties.index).toMatchObject({ type: 'integer', minimum: 0, maximum: 8 });
     expect(spec.paths['/api/openapi.json']).toBeUndefined();
+
+    // Time controls, claims and "Play anyone" are described with their schemas too.
+    for (const path of ['/api/games/{id}/claim', '/api/pairing']) {
+      expect(Object.keys(spec.paths), path).toContain(path);
+    }
+    expect(Object.keys(spec.paths['/api/pairing']).sort()).toEqual(['delete', 'get', 'post']);
+    const invite = JSON.stringify(spec.paths['/api/games'].post.requestBody.content['application/json'].schema);
+    expect(invite).toContain('correspondence');
+    expect(invite).toContain('incrementSeconds');
+    const claim = spec.paths['/api/games/{id}/claim'].post.requestBody.content['application/json'].schema;
+    expect(claim.properties.outcome.enum).toEqual(['win', 'draw']);
+    const game = JSON.stringify(spec.paths['/api/games/{id}'].get.responses['200']);
+    for (const field of ['deadline', 'clocks', 'serverTime', 'timeControl', 'expired', 'timeout', 'abandoned']) {
+      expect(game, field).toContain(field);
+    }
     await app.close();
   });
 });
