@@ -25,6 +25,19 @@ export class OnlinePlayer {
     return new OnlinePlayer(context, page, uniqueName(name));
   }
 
+  /**
+   * A player with an account and no page: signed up straight through the API, for when a test
+   * needs someone else to send an invitation (two players have one pending invitation at a time).
+   */
+  static async signedUp(browser: Browser, name: string, baseURL?: string): Promise<OnlinePlayer> {
+    const player = await OnlinePlayer.open(browser, name, baseURL);
+    const response = await player.context.request.post('/api/session', {
+      data: { name: player.name, password: PASSWORD },
+    });
+    expect(response.ok(), await response.text()).toBe(true);
+    return player;
+  }
+
   async signIn() {
     await this.page.goto('/online');
     await this.page.getByLabel('Name').fill(this.name);

@@ -1,4 +1,6 @@
 import {
+  type CreatedGame,
+  CreatedGameSchema,
   type CreateGameRequest,
   type GameList,
   type GamePage,
@@ -26,7 +28,7 @@ export const onlineApi = {
   lobby: (): Promise<Lobby> => request('GET', '/api/lobby', LobbySchema),
   list: (list: GameList, cursor: string): Promise<GamePage> =>
     request('GET', `/api/games?list=${list}&cursor=${encodeURIComponent(cursor)}`, GamePageSchema),
-  createGame: (body: CreateGameRequest): Promise<GameView> => request('POST', '/api/games', GameViewSchema, body),
+  createGame: (body: CreateGameRequest): Promise<CreatedGame> => request('POST', '/api/games', CreatedGameSchema, body),
   game: (id: string): Promise<GameView> => request('GET', `/api/games/${encodeURIComponent(id)}`, GameViewSchema),
   act: (
     id: string,

@@ -18,6 +18,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues: Issue[] = [],
+    /** Where what the error is about can be seen, e.g. the invitation that already exists. */
+    readonly link?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -60,7 +62,7 @@ export async function request<T>(
     const error: ErrorBody = parsed.success
       ? parsed.data
       : { error: `The server answered ${response.status}`, code: 'response/unexpected' };
-    throw new ApiError(response.status, error.code, error.error, error.issues);
+    throw new ApiError(response.status, error.code, error.error, error.issues, error.link);
   }
   const parsed = schema.safeParse(payload);
   if (!parsed.success)

@@ -99,6 +99,12 @@ describe('lobbyLine and markOf', () => {
     expect(lobbyLine(game(), 'alice')).toBe('Waiting for Bob');
     expect(lobbyLine(game({ status: 'pending' }), 'alice')).toBe('You invited Bob');
     expect(lobbyLine(game({ status: 'pending' }), 'bob')).toBe('Alice invited you');
+    const rematch = game({ status: 'pending', rematchOf: 'R'.repeat(22) });
+    expect(lobbyLine(rematch, 'alice')).toBe('You offered Bob a rematch');
+    expect(lobbyLine(rematch, 'bob')).toBe('Alice wants a rematch');
+    expect(statusLine(rematch, 'bob')).toBe('Alice offers you a rematch');
+    expect(statusLine(rematch, 'alice')).toBe('Waiting for Bob to accept your rematch');
+    expect(invitationNotice(rematch).title).toBe('Alice offers you a rematch');
     const won = game({ status: 'finished', result: { winner: 'O', reason: 'line', line: [0, 4, 8] } });
     expect(lobbyLine(won, 'alice')).toBe('You won');
     expect(lobbyLine(won, 'bob')).toBe('You lost');

@@ -26,6 +26,10 @@ export function isYourTurn(game: GameSummary, playerId: string | null | undefine
   return mine !== null && turnOf(game) === mine;
 }
 
+/** An invitation, as the one invited reads it: a rematch says so. */
+const invitationLine = (game: GameSummary) =>
+  game.rematchOf ? `${game.host.name} offers you a rematch` : `${game.host.name} invites you to play`;
+
 export function statusLine(game: GameSummary, viewerId: string | null | undefined): string {
   const mine = markOf(game, viewerId);
   const host = game.host.name;
@@ -33,10 +37,11 @@ export function statusLine(game: GameSummary, viewerId: string | null | undefine
   switch (game.status) {
     case 'pending':
       if (viewerId === game.host.id) {
-        return opponent ? `Waiting for ${opponent} to accept` : 'Waiting for someone to accept your invitation link';
+        if (!opponent) return 'Waiting for someone to accept your invitation link';
+        return game.rematchOf ? `Waiting for ${opponent} to accept your rematch` : `Waiting for ${opponent} to accept`;
       }
-      if (viewerId && viewerId === game.opponent?.id) return `${host} invites you to play`;
-      return opponent ? `Waiting for ${opponent} to accept ${host}'s invitation` : `${host} invites you to play`;
+      if (viewerId && viewerId === game.opponent?.id) return invitationLine(game);
+      return opponent ? `Waiting for ${opponent} to accept ${host}'s invitation` : invitationLine(game);
     case 'playing': {
       const turn = game.turn ?? 'X';
       const mover = playerWith(game, turn)?.name ?? turn;
@@ -83,9 +88,11 @@ export function lobbyLine(game: GameSummary, playerId: string): string {
   const other = opponentFor(game, playerId)?.name;
   switch (game.status) {
     case 'pending':
-      if (playerId === game.host.id)
-        return other ? `You invited ${other}` : 'Invitation link — anyone with it can accept';
-      return `${game.host.name} invited you`;
+      if (playerId === game.host.id) {
+        if (!other) return 'Invitation link — anyone with it can accept';
+        return game.rematchOf ? `You offered ${other} a rematch` : `You invited ${other}`;
+      }
+      return game.rematchOf ? `${game.host.name} wants a rematch` : `${game.host.name} invited you`;
     case 'playing':
       return isYourTurn(game, playerId) ? 'Your turn' : `Waiting for ${other}`;
     case 'finished': {
@@ -143,7 +150,7 @@ export function turnNotice(game: GameSummary & { moves?: readonly number[] }, pl
 }
 
 export function invitationNotice(game: GameSummary): Notice {
-  return { title: `${game.host.name} invites you to play`, body: 'Open it to accept or decline.', ...aboutGame(game) };
+  return { title: invitationLine(game), body: 'Open it to accept or decline.', ...aboutGame(game) };
 }
 
 export function acceptedNotice(game: GameSummary, playerId: string): Notice {

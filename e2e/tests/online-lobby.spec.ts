@@ -22,9 +22,10 @@ test.describe('the lobby, live', () => {
     const playing = alice.section('Games in progress');
     const finished = alice.section('Finished games');
 
-    // Bob invites Alice twice: the newer on top. She declines the first here; Bob cancels the other.
+    // Bob and Carol invite Alice: the newer on top. She declines Bob's here; Carol cancels hers.
+    const carol = await OnlinePlayer.signedUp(browser, 'carol', secondBaseURL);
     const first = await bob.call('/api/games', { opponent: alice.name });
-    const second = await bob.call('/api/games', { opponent: alice.name });
+    const second = await carol.call('/api/games', { opponent: alice.name });
     await expect(received.getByRole('listitem')).toHaveCount(2);
     await expect(received.getByRole('listitem').first()).toHaveAttribute('data-testid', `game-${second.id}`);
     await received
@@ -32,7 +33,8 @@ test.describe('the lobby, live', () => {
       .getByRole('button', { name: `Decline ${bob.name}'s invitation` })
       .click();
     await expect(received.getByRole('listitem')).toHaveCount(1);
-    await bob.call(`/api/games/${second.id}/cancel`);
+    await carol.call(`/api/games/${second.id}/cancel`);
+    await carol.close();
     await expect(alice.page.getByText('No invitations right now.')).toBeVisible();
 
     // Alice invites Bob from elsewhere (another tab: straight to the API); Bob accepts and moves.
@@ -57,7 +59,7 @@ test.describe('the lobby, live', () => {
     await expect(alice.page.getByTestId('record')).toHaveText('1 win · 0 losses · 0 draws');
     // A rematch invites, and links the finished game (one more change to it): still one win.
     const rematch = await bob.call(`/api/games/${game.id}/rematch`);
-    await expect(received.getByTestId(`game-${rematch.id}`)).toContainText(`${bob.name} invited you`);
+    await expect(received.getByTestId(`game-${rematch.id}`)).toContainText(`${bob.name} wants a rematch`);
     const linked: { updatedAt: string } = await (await alice.context.request.get(`/api/games/${game.id}`)).json();
     await expect(finished.getByTestId(`game-${game.id}`).locator('time')).toHaveAttribute('datetime', linked.updatedAt);
     await expect(alice.page.getByTestId('record')).toHaveText('1 win · 0 losses · 0 draws');
@@ -102,7 +104,9 @@ test.describe('the lobby, live', () => {
     const handed = alice.page.waitForEvent('requestfinished', (request) => request.url().endsWith('/api/lobby'));
     release();
     await handed;
-    const second = await bob.call('/api/games', { opponent: alice.name });
+    const carol = await OnlinePlayer.signedUp(browser, 'carol', secondBaseURL);
+    const second = await carol.call('/api/games', { opponent: alice.name });
+    await carol.close();
     await expect(alice.page.getByTestId(`game-${second.id}`)).toBeVisible();
     await expect(received).toHaveCount(2);
     await expect(alice.page.getByTestId(`game-${first.id}`)).toBeVisible();

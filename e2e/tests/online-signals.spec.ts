@@ -229,10 +229,12 @@ test.describe('turn signals', () => {
     const first = await bob.call('/api/games', { opponent: alice.name });
     await expect(invitations).toHaveCount(1);
     await fake.hide(true);
-    const second = await bob.call('/api/games', { opponent: alice.name });
+    const carol = await OnlinePlayer.signedUp(browser, 'carol', secondBaseURL);
+    const second = await carol.call('/api/games', { opponent: alice.name });
+    await carol.close();
     await expect(invitations).toHaveCount(2);
     expect(await fake.notices()).toEqual([
-      { title: `${bob.name} invites you to play`, body: 'Open it to accept or decline.', tag: `game-${second.id}` },
+      { title: `${carol.name} invites you to play`, body: 'Open it to accept or decline.', tag: `game-${second.id}` },
     ]);
     // A click on the notification opens that game.
     await fake.clickLastNotice();

@@ -106,8 +106,8 @@ test.describe('online play', () => {
     await expect(alice.page).not.toHaveURL(new RegExp(`/games/${id}$`));
     const rematchId = await alice.gameId();
     expect(rematchId).not.toBe(id);
-    await expect(alice.status).toHaveText(`Waiting for ${bob.name} to accept`);
-    await expect(bob.section('Invitations for you')).toContainText(`${alice.name} invited you`);
+    await expect(alice.status).toHaveText(`Waiting for ${bob.name} to accept your rematch`);
+    await expect(bob.section('Invitations for you')).toContainText(`${alice.name} wants a rematch`);
     await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
     expect(await bob.gameId()).toBe(rematchId);
     await expect(alice.status).toHaveText('Your turn');
@@ -298,7 +298,7 @@ test.describe('online play', () => {
     await mallory.invite('<b>bob</b>');
     await expect(mallory.page.getByRole('alert')).toContainText('Names are 3–20 letters');
     await mallory.invite('nobody_by_this_name');
-    await expect(mallory.page.getByRole('alert')).toContainText('No player is called nobody_by_this_name');
+    await expect(mallory.page.getByTestId('invite-notice')).toContainText("nobody_by_this_name hasn't joined yet");
     await expect(mallory.page.locator('main img, main b')).toHaveCount(0);
     expect(dialogs).toBe(0);
     await mallory.close();

@@ -4,7 +4,6 @@ import type { RefusalCode } from '@ttt/shared';
 export type DomainErrorCode =
   | RefusalCode
   | 'game/not-found'
-  | 'player/not-found'
   | 'storage/exists'
   | 'storage/unavailable'
   | 'request/bad-cursor'

@@ -69,10 +69,6 @@ export const DOMAIN_ERRORS: Record<
   { status: number; message: string | ((details: Readonly<Record<string, string>>) => string); retryAfter?: number }
 > = {
   'game/not-found': { status: 404, message: 'There is no game at this address' },
-  'player/not-found': {
-    status: 404,
-    message: ({ name }) => `No player is called ${name}. Check the name, or invite by link.`,
-  },
   'game/self-invite': { status: 400, message: "You can't invite yourself; invite another player" },
   'game/not-invitee': { status: 403, message: 'Only the invited player can answer this invitation' },
   'game/own-invitation': { status: 403, message: 'This is your own invitation; send the link to your opponent' },
@@ -88,6 +84,13 @@ export const DOMAIN_ERRORS: Record<
   'game/not-finished': { status: 409, message: 'A rematch can follow only a finished game' },
   'game/rematch-exists': { status: 409, message: 'A rematch was already offered for this game' },
   'game/stale': { status: 409, message: 'The game changed since you saw it; here is the latest' },
+  'game/invitation-exists': {
+    status: 409,
+    message: ({ mine, other }) =>
+      mine === 'true'
+        ? `You have already invited ${other}; that invitation is still waiting for an answer`
+        : `${other} has already invited you; accept or decline that invitation`,
+  },
   'game/expired': { status: 409, message: 'This invitation expired before anyone answered it' },
   'move/not-your-turn': { status: 409, message: "It's not your turn" },
   'move/cell-taken': { status: 409, message: 'That cell is already taken' },
@@ -117,7 +120,7 @@ export function domainErrorAnswer(error: DomainError): { status: number; body: E
   const error_ = typeof entry.message === 'function' ? entry.message(error.details) : entry.message;
   return {
     status: entry.status,
-    body: { error: error_, code: error.code },
+    body: { error: error_, code: error.code, ...(error.details.link ? { link: error.details.link } : {}) },
     ...(entry.retryAfter ? { retryAfter: entry.retryAfter } : {}),
   };
 }

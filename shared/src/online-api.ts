@@ -107,6 +107,10 @@ export const GameViewSchema = z.extend(GameSummarySchema, {
 });
 export type GameView = z.infer<typeof GameViewSchema>;
 
+/** A new invitation, and whether the player invited by name has an account yet (it waits for them). */
+export const CreatedGameSchema = z.extend(GameViewSchema, { opponentHasJoined: z.boolean() });
+export type CreatedGame = z.infer<typeof CreatedGameSchema>;
+
 const timeControl = z.optional(TimeControlSchema);
 export const CreateGameRequestSchema = z.union([
   z.object({ opponent: PlayerNameSchema, timeControl }),

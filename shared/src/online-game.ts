@@ -79,6 +79,7 @@ export type RefusalCode =
   | 'game/stale'
   | 'game/rematch-exists'
   | 'game/expired'
+  | 'game/invitation-exists'
   | 'move/not-your-turn'
   | 'move/cell-taken'
   | 'claim/not-live'
@@ -334,9 +335,22 @@ export function invite(
   opponent: Player | null,
   ids: NewGameIds,
   now: string,
-  options: { timeControl?: TimeControl | undefined; invitationTtlMs?: number } = {},
+  options: {
+    timeControl?: TimeControl | undefined;
+    invitationTtlMs?: number;
+    /** The invitation by name the two already have pending, either way round, if any. */
+    pending?: OnlineGame | null;
+  } = {},
 ): Decision {
   if (opponent && opponent.id === host.id) return refuse('game/self-invite');
+  // One pending invitation per pair: answer the one there is (it is settled first, so an
+  // expired one does not count).
+  if (opponent && options.pending && !settle(options.pending, now) && options.pending.status === 'pending') {
+    const { hostId, opponentId } = options.pending;
+    if ((hostId === host.id && opponentId === opponent.id) || (hostId === opponent.id && opponentId === host.id)) {
+      return refuse('game/invitation-exists');
+    }
+  }
   return done(
     null,
     newGame(host, opponent, ids.id, opponent ? null : ids.token, now, {

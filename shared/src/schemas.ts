@@ -17,6 +17,8 @@ export const ErrorBodySchema = z.object({
   error: z.string(),
   code: z.string(),
   issues: z.optional(z.array(IssueSchema)),
+  /** Where what the error is about can be seen (e.g. the invitation that already exists). */
+  link: z.optional(z.string()),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export type Issue = z.infer<typeof IssueSchema>;

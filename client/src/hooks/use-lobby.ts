@@ -32,7 +32,11 @@ export interface LobbyState {
  * every other change comes as a game's summary and is applied to it. `onChanges` hears what
  * each update brings compared with what was shown (not counting pages loaded with "more").
  */
-export function useLobby(onChanges?: (changes: LobbyChanges) => void): LobbyState {
+export function useLobby(
+  onChanges?: (changes: LobbyChanges) => void,
+  /** Each change to one of the player's games, as it is pushed (e.g. an invitation declined). */
+  onGame?: (game: GameSummary) => void,
+): LobbyState {
   const [lobby, setLobby] = useState<Lobby | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [connection, setConnection] = useState<Connection>('connecting');
@@ -44,6 +48,8 @@ export function useLobby(onChanges?: (changes: LobbyChanges) => void): LobbyStat
   const heard = useRef<GameSummary[] | null>(null);
   const listener = useRef(onChanges);
   listener.current = onChanges;
+  const gameListener = useRef(onGame);
+  gameListener.current = onGame;
 
   const show = useCallback((next: Lobby) => {
     const previous = shown.current;
@@ -97,8 +103,10 @@ export function useLobby(onChanges?: (changes: LobbyChanges) => void): LobbyStat
   const hear = useCallback(
     (data: unknown) => {
       const game = GameSummarySchema.safeParse(data);
-      if (game.success) apply(game.data);
-      else refresh();
+      if (game.success) {
+        apply(game.data);
+        gameListener.current?.(game.data);
+      } else refresh();
     },
     [apply, refresh],
   );

@@ -78,7 +78,11 @@ function PlayerTag({
       >
         {mark}
       </span>
-      <span className="font-semibold">{player ? player.name : 'someone'}</span>
+      {player ? (
+        <span className="font-semibold">{player.name}</span>
+      ) : (
+        <span className="text-base text-slate-600 dark:text-slate-300">waiting for someone to accept the link</span>
+      )}
       {you ? <span className="text-xs text-slate-500">(you)</span> : null}
     </span>
   );

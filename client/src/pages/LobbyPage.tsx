@@ -1,5 +1,6 @@
 import { type GameList, type GameSummary, type Player, PlayerNameSchema } from '@ttt/shared';
 import { type FormEvent, useLayoutEffect, useRef, useState } from 'react';
+import { ApiError } from '../api';
 import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -168,13 +169,29 @@ function AcceptedOffer({ game, player, onDismiss }: { game: GameSummary; player:
 function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
   const [name, setName] = useState('');
   const [timeControl, setTimeControl] = useState(0);
-  const creating = useAction(async (request: { opponent: string } | { invite: 'link' }) => {
-    const body = { ...request, timeControl: TIME_CONTROLS[timeControl]?.value ?? TIME_CONTROLS[0]?.value };
-    const game = await onlineApi.createGame(body);
-    setName('');
-    if ('invite' in request) navigate(`/games/${game.id}`);
-    else onCreated(game);
-  });
+  /** What the last invitation by name needs said: it waits for a name with no account yet. */
+  const [notice, setNotice] = useState<string | null>(null);
+  /** The invitation the two already have, when that is why a new one was refused. */
+  const [existing, setExisting] = useState<string | null>(null);
+  const creating = useAction(
+    async (request: { opponent: string } | { invite: 'link' }) => {
+      setNotice(null);
+      setExisting(null);
+      const body = { ...request, timeControl: TIME_CONTROLS[timeControl]?.value ?? TIME_CONTROLS[0]?.value };
+      const game = await onlineApi.createGame(body);
+      setName('');
+      if ('invite' in request) navigate(`/games/${game.id}`);
+      else {
+        onCreated(game);
+        if (!game.opponentHasJoined) {
+          setNotice(
+            `${game.opponent?.name ?? request.opponent} hasn't joined yet; the invitation will wait for them (for a day), or send a link.`,
+          );
+        }
+      }
+    },
+    (caught) => setExisting(caught instanceof ApiError && caught.link ? caught.link : null),
+  );
   const { error, setError, pending: busy } = creating;
   const create = (body: { opponent: string } | { invite: 'link' }) => void creating.run(body);
 
@@ -233,8 +250,18 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
           Create an invitation link
         </Button>
       </div>
-      <div className="mt-3">
+      <div className="mt-3 flex flex-col gap-2">
         <ErrorMessage message={error} onDismiss={() => setError(null)} />
+        {existing && error ? (
+          <Link href={existing} className={`self-start rounded text-sm underline ${focusRing}`}>
+            Open that invitation
+          </Link>
+        ) : null}
+        {notice ? (
+          <p role="status" data-testid="invite-notice" className="text-sm text-slate-700 dark:text-slate-300">
+            {notice}
+          </p>
+        ) : null}
       </div>
     </Card>
   );
@@ -244,11 +271,18 @@ export function LobbyPage({ player }: { player: Player }) {
   const { signOut } = useSession();
   const notifications = useNotifications();
   const [offer, setOffer] = useState<GameSummary | null>(null);
-  const { lobby, error, connection, refresh, update, loadMore, loadingMore } = useLobby((changes) => {
-    for (const notice of lobbyNotices(changes, player.id)) notifications.notify(notice);
-    const accepted = changes.accepted[0];
-    if (accepted) setOffer(accepted);
-  });
+  const [declined, setDeclined] = useState<GameSummary | null>(null);
+  const { lobby, error, connection, refresh, update, loadMore, loadingMore } = useLobby(
+    (changes) => {
+      for (const notice of lobbyNotices(changes, player.id)) notifications.notify(notice);
+      const accepted = changes.accepted[0];
+      if (accepted) setOffer(accepted);
+    },
+    // An invitation of the player's was declined: it leaves the list, and they are told so.
+    (game) => {
+      if (game.status === 'declined' && game.host.id === player.id) setDeclined(game);
+    },
+  );
   const signingOut = useAction(signOut);
   useDocumentTitle(lobby ? lobbyTitle(countYourTurn(lobby.playing.games, player.id)) : null);
 
@@ -278,6 +312,15 @@ export function LobbyPage({ player }: { player: Player }) {
 
       <div aria-live="polite" className="empty:hidden">
         {offer ? <AcceptedOffer key={offer.id} game={offer} player={player} onDismiss={() => setOffer(null)} /> : null}
+        {declined ? (
+          <div
+            data-testid="declined"
+            className="flex flex-wrap items-center justify-between gap-3 rounded-2xl border border-slate-300 bg-white p-4 dark:border-slate-700 dark:bg-slate-900"
+          >
+            <p>{declined.opponent?.name ?? 'Your opponent'} declined your invitation.</p>
+            <Button onClick={() => setDeclined(null)}>Dismiss</Button>
+          </div>
+        ) : null}
       </div>
       <PlayAnyone changed={lobby} />
       <NewGame onCreated={update} />

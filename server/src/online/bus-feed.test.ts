@@ -115,7 +115,7 @@ async function publisher() {
 
 async function startedGame(games: Games, db: Store, feed?: BusChangeFeed) {
   const { alice, bob } = await players(db);
-  const invitation = await games.create(alice, { opponent: bob.name });
+  const invitation = (await games.create(alice, { opponent: bob.name })).game;
   const game = await games.accept(bob, invitation.id, undefined);
   // Its messages are out before anyone subscribes, so none arrives late in a test.
   await feed?.settle();
@@ -213,11 +213,11 @@ describe.each(['standalone', 'cluster'] as const)('the Redis bus feed (%s)', (mo
     const lobby = new Inbox<GameRecord>();
     await b.feed.watchPlayer(bob.id, lobby.push);
 
-    const invitation = await a.games.create(alice, { opponent: bob.name });
+    const invitation = (await a.games.create(alice, { opponent: bob.name })).game;
     await lobby.next((g) => g.id === invitation.id && g.status === 'pending', "the invitation reaches Bob's lobby");
     // Its message is the whole game, without the secret of a link invitation.
     const wire = await tap(playerChannel(bob.id));
-    const link = await a.games.create(alice, { invite: 'link' });
+    const link = (await a.games.create(alice, { invite: 'link' })).game;
     expect(link.inviteToken).toBeTruthy();
     const accepted = await a.games.accept(bob, link.id, link.inviteToken ?? undefined);
     await lobby.next((g) => g.id === link.id && g.status === 'playing', 'the accepted link reaches the lobby');
@@ -290,6 +290,9 @@ describe.each(['standalone', 'cluster'] as const)('the Redis bus feed (%s)', (mo
 
     await redis.kill();
     await until(() => !a.feed.live, 'A notices the bus is gone');
+    // Bob answers the first invitation before another comes (one pending per pair).
+    const [first] = (await db.listGames({ playerId: bob.id, list: 'received', limit: 1 })).items;
+    await a.games.decline(bob, first?.id ?? '');
     await a.games.create(alice, { opponent: bob.name });
     expect(touched.mock.calls.map(([id]) => id).sort()).toEqual([alice.id, bob.id]);
   });
@@ -306,7 +309,7 @@ describe.each(['standalone', 'cluster'] as const)('the Redis bus feed (%s)', (mo
     await b.feed.catchUp(); // B's poller has taken the lobby's version as its baseline
     // Written by an instance whose bus message B could not hear (and which bumped nothing).
     const writer = new Games(db, new LocalChangeFeed(), () => new Date());
-    const invitation = await writer.create(alice, { opponent: bob.name });
+    const invitation = (await writer.create(alice, { opponent: bob.name })).game;
     expect(await db.poll([], [bob.id])).toMatchObject({ lobbies: { [bob.id]: 0 } });
     await redis.start();
     await lobby.next((g) => g.id === invitation.id, "the invitation reaches Bob's lobby after the reconnect");

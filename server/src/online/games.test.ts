@@ -99,7 +99,7 @@ describe('claims after the player to move left a live game, by presence', () => 
       abandonAfterMs: 30_000,
       attendance: async () => ({ online, lastSeen }),
     });
-    const invitation = await games.create(alice, { opponent: 'bob', timeControl: LIVE });
+    const invitation = (await games.create(alice, { opponent: 'bob', timeControl: LIVE })).game;
     const game = await games.accept(bob, invitation.id, undefined);
     // Bob (X) moves; now Alice (O) is to move.
     return { games, game: await games.move(bob, game.id, 4, game.version) };

@@ -20,7 +20,7 @@ import {
 } from '@ttt/shared';
 import { DomainError } from '../domain-error.js';
 import { AlreadyExistsError } from '../storage/errors.js';
-import { listStatus } from '../storage/keys.js';
+import { listStatus, pairKey } from '../storage/keys.js';
 import type { GameRecord, GameSummaryRecord, Page, Store } from '../storage/types.js';
 import { type ChangeFeed, playersOf } from './change-feed.js';
 
@@ -127,23 +127,46 @@ export class Games {
     }
   }
 
-  async create(host: Player, request: CreateGameRequest): Promise<GameRecord> {
-    let opponent: Player | null = null;
-    if ('opponent' in request) {
-      const id = request.opponent.toLowerCase();
-      // Inviting oneself is the rules' to refuse; anyone else must exist.
-      const found = id === host.id ? host : await this.store.getPlayer(id);
-      if (!found) throw new DomainError('player/not-found', { name: request.opponent });
-      opponent = { id: found.id, name: found.name };
+  /**
+   * A new invitation: behind a link, or to a player by name. A name nobody has yet is invited
+   * all the same (ids are lower-case names): the invitation waits in the lobby that name gets
+   * on signing up. Two players have one pending invitation by name at a time, either way round:
+   * the pair's slot is taken conditionally on what it held, then the game is written.
+   */
+  async create(host: Player, request: CreateGameRequest): Promise<{ game: GameRecord; opponentHasJoined: boolean }> {
+    const ids = { id: newGameId(), token: newInviteToken() };
+    const options = { timeControl: request.timeControl, invitationTtlMs: this.invitationTtlMs };
+    if (!('opponent' in request)) {
+      const game = decided(invite(host, null, ids, this.at(), options));
+      await this.store.createGame(game);
+      return { game: await this.announce(game, null, playersOf(game)), opponentHasJoined: false };
     }
-    const game = decided(
-      invite(host, opponent, { id: newGameId(), token: newInviteToken() }, this.at(), {
-        timeControl: request.timeControl,
-        invitationTtlMs: this.invitationTtlMs,
-      }),
-    );
-    await this.store.createGame(game);
-    return this.announce(game, null, playersOf(game));
+    const id = request.opponent.toLowerCase();
+    const found = id === host.id ? host : await this.store.getPlayer(id);
+    const opponent = { id, name: found?.name ?? request.opponent };
+    const pair = pairKey(host.id, id);
+    for (let attempt = 0; ; attempt++) {
+      const held = id === host.id ? null : await this.store.getInvitationSlot(pair);
+      const pending = held ? await this.get(held).catch(() => null) : null;
+      const decision = invite(host, opponent, ids, this.at(), { ...options, pending });
+      if (!decision.ok && decision.code === 'game/invitation-exists' && pending) {
+        throw new DomainError('game/invitation-exists', {
+          link: `/games/${pending.id}`,
+          mine: String(pending.hostId === host.id),
+          other: opponent.name,
+        });
+      }
+      const game = decided(decision);
+      try {
+        await this.store.takeInvitationSlot(pair, game.id, held);
+      } catch (error) {
+        // Another invitation between the two landed first: decide again from it.
+        if (attempt < 2 && error instanceof DomainError && error.code === 'game/stale') continue;
+        throw error;
+      }
+      await this.store.createGame(game);
+      return { game: await this.announce(game, null, playersOf(game)), opponentHasJoined: found !== null };
+    }
   }
 
   async accept(player: Player, id: string, token: string | undefined): Promise<GameRecord> {

@@ -1,6 +1,7 @@
 import {
   AcceptRequestSchema,
   ClaimRequestSchema,
+  CreatedGameSchema,
   CreateGameRequestSchema,
   GameListQuerySchema,
   GamePageSchema,
@@ -51,16 +52,16 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
     {
       schema: {
         tags: ['games'],
-        summary: 'Invite a player by name, or create an invitation link',
+        summary: 'Invite a player by name (who may not have signed up yet), or create an invitation link',
         body: CreateGameRequestSchema,
-        response: { 201: GameViewSchema },
+        response: { 201: CreatedGameSchema },
       },
     },
     async (request, reply) => {
       const player = requirePlayer(request);
-      const game = await games.create(player, request.body);
+      const { game, opponentHasJoined } = await games.create(player, request.body);
       request.log.info({ gameId: game.id, invite: game.invite }, 'invitation created');
-      return reply.code(201).send(viewOf(game, player.id));
+      return reply.code(201).send({ ...viewOf(game, player.id), opponentHasJoined });
     },
   );
 

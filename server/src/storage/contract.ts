@@ -226,6 +226,23 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       });
     });
 
+    describe('one pending invitation per pair', () => {
+      it('keeps the slot of a pair, taken only from what it held, one of many at once', async () => {
+        const pair = `p${randomBytes(4).toString('hex')}#q${randomBytes(4).toString('hex')}`;
+        expect(await store.getInvitationSlot(pair)).toBeNull();
+        const first = gameId();
+        await store.takeInvitationSlot(pair, first, null);
+        expect(await store.getInvitationSlot(pair)).toBe(first);
+        await expect(store.takeInvitationSlot(pair, gameId(), null)).rejects.toBeInstanceOf(StaleGameError);
+        await expect(store.takeInvitationSlot(pair, gameId(), gameId())).rejects.toBeInstanceOf(StaleGameError);
+        const attempts = await Promise.allSettled(
+          Array.from({ length: 5 }, () => store.takeInvitationSlot(pair, gameId(), first)),
+        );
+        expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+        expect(await store.getInvitationSlot(pair)).not.toBe(first);
+      });
+    });
+
     describe('the "Play anyone" queue', () => {
       const queue = (version: number, seekers: PairingQueue['seekers'] = []): PairingQueue => ({
         version,

@@ -46,3 +46,8 @@ export function toSummary(game: GameRecord): GameSummaryRecord {
   } = game;
   return summary;
 }
+
+/** Two players' pair, the same whoever invites whom: their ids in order (ids have no '#'). */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}#${b}` : `${b}#${a}`;
+}

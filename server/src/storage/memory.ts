@@ -25,6 +25,7 @@ export class MemoryStore implements Store {
   private readonly presence = new Map<string, PresenceRecord>();
   private readonly heartbeats = new Map<string, string>();
   private pairing: PairingQueue | null = null;
+  private readonly slots = new Map<string, string>();
 
   async createPlayer(player: PlayerRecord): Promise<boolean> {
     if (this.players.has(player.id)) return false;
@@ -51,6 +52,15 @@ export class MemoryStore implements Store {
       player.failedSignIns = 0;
       player.lastFailedSignInAt = null;
     }
+  }
+
+  async getInvitationSlot(pair: string): Promise<string | null> {
+    return this.slots.get(pair) ?? null;
+  }
+
+  async takeInvitationSlot(pair: string, gameId: string, expected: string | null): Promise<void> {
+    if ((this.slots.get(pair) ?? null) !== expected) throw new StaleGameError();
+    this.slots.set(pair, gameId);
   }
 
   async getPairingQueue(): Promise<PairingQueue | null> {

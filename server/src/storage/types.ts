@@ -131,6 +131,17 @@ export interface Store {
   /** Until when each of these instances said it is alive; missing ones are left out. */
   loadHeartbeats(instanceIds: readonly string[]): Promise<Record<string, string>>;
 
+  /**
+   * The pending invitation by name between two players (either way round), by `pairKey`: its
+   * game id, or null when none was ever made. The game may since have been answered.
+   */
+  getInvitationSlot(pair: string): Promise<string | null>;
+  /**
+   * Points the pair's slot at `gameId` if it still holds `expected` (null: never written);
+   * otherwise throws StaleGameError and changes nothing. Two invitations at once: one lands.
+   */
+  takeInvitationSlot(pair: string, gameId: string, expected: string | null): Promise<void>;
+
   /** The "Play anyone" queue as last written (strongly consistent); null before the first write. */
   getPairingQueue(): Promise<PairingQueue | null>;
   /**

@@ -193,14 +193,53 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
         }
       });
 
-      it('refuses to invite an unknown player or yourself', async () => {
+      it('invites a name nobody has yet: the invitation waits in the lobby that name gets on signing up', async () => {
         const alice = await signIn('alice');
-        const unknown = await alice.post('/api/games', { opponent: uniqueName('ghost') });
-        expect(unknown.statusCode).toBe(404);
-        expect(unknown.json()).toMatchObject({
-          code: 'player/not-found',
-          error: expect.stringMatching(/^No player is called/),
+        const name = uniqueName('Ghost');
+        const waiting = await alice.post('/api/games', { opponent: name });
+        expect(waiting.statusCode).toBe(201);
+        expect(waiting.json()).toMatchObject({
+          status: 'pending',
+          opponent: { id: name.toLowerCase(), name },
+          opponentHasJoined: false,
         });
+        const ghost = await OnlinePlayer.signIn(app, name.toLowerCase());
+        expect((await ghost.get('/api/lobby')).json().received.games.map((g: GameView) => g.id)).toEqual([
+          waiting.json().id,
+        ]);
+        expect((await ghost.act(waiting.json().id, 'accept')).status).toBe('playing');
+        const bob = await signIn('bob');
+        expect((await alice.post('/api/games', { opponent: bob.name })).json().opponentHasJoined).toBe(true);
+      });
+
+      it('keeps one pending invitation by name per pair, either way round, and points to it', async () => {
+        const alice = await signIn('alice');
+        const bob = await signIn('bob');
+        const first = await alice.invite(bob.name);
+        const again = await alice.post('/api/games', { opponent: bob.name.toUpperCase() });
+        expect(again.statusCode).toBe(409);
+        expect(again.json()).toEqual({
+          code: 'game/invitation-exists',
+          error: `You have already invited ${bob.name}; that invitation is still waiting for an answer`,
+          link: `/games/${first.id}`,
+        });
+        const back = await bob.post('/api/games', { opponent: alice.name });
+        expect(back.statusCode).toBe(409);
+        expect(back.json().error).toBe(`${alice.name} has already invited you; accept or decline that invitation`);
+        // Three at once: one lands.
+        const carol = await signIn('carol');
+        const burst = await Promise.all([1, 2, 3].map(() => carol.post('/api/games', { opponent: bob.name })));
+        expect(burst.map((r) => r.statusCode).sort()).toEqual([201, 409, 409]);
+        expect((await bob.get('/api/lobby')).json().received.games).toHaveLength(2);
+        // Once answered, the pair may have another; links are not limited.
+        await bob.act(first.id, 'decline');
+        expect((await alice.post('/api/games', { opponent: bob.name })).statusCode).toBe(201);
+        expect((await alice.post('/api/games', { invite: 'link' })).statusCode).toBe(201);
+        expect((await alice.post('/api/games', { invite: 'link' })).statusCode).toBe(201);
+      });
+
+      it('refuses to invite yourself or a name that is not one', async () => {
+        const alice = await signIn('alice');
         const self = await alice.post('/api/games', { opponent: alice.name.toUpperCase() });
         expect(self.statusCode).toBe(400);
         expect(self.json().code).toBe('game/self-invite');
@@ -328,11 +367,10 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
 
       it('pages through long lists 20 at a time, newest first', async () => {
         const alice = await signIn('alice');
-        const bob = await signIn('bob');
         const ids: string[] = [];
         for (let i = 0; i < 23; i++) {
           clock += 1000;
-          ids.push((await alice.invite(bob.name)).id);
+          ids.push((await alice.invite(uniqueName('bob'))).id);
         }
         const lobby = (await alice.get('/api/lobby')).json();
         expect(lobby.sent.games.map((g: GameView) => g.id)).toEqual(ids.slice(-20).reverse());
@@ -364,12 +402,13 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
         bob = await signIn('bob');
         mallory = await signIn('mallory');
         anonymous = new Browser(app);
-        pending = await alice.invite(bob.name);
         playing = await startedGame(alice, bob);
         await bob.move(playing.id, 4);
         playing = await alice.game(playing.id);
         finished = await startedGame(alice, bob);
         finished = await playOut([alice, bob], finished.id, [0, 3, 1, 4, 2]);
+        // Last: the two have one pending invitation at a time, and the games above were accepted.
+        pending = await alice.invite(bob.name);
       });
 
       const cases = (): Case[] => [
@@ -555,6 +594,7 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
         expect(await listIds(bob, 'received')).toEqual([]);
         const response = await alice.post('/api/games', { opponent: bob.name, timeControl: LIVE });
         expect(response.statusCode).toBe(201);
+        await bob.act(response.json().id, 'decline');
         expect(response.json()).toMatchObject({
           timeControl: LIVE,
           deadline: new Date(clock + 24 * 3_600_000).toISOString(),

@@ -26,6 +26,8 @@ export const PLAYER_PREFIX = 'PLAYER#';
 /** Presence of a game's page (`PRESENCE#<game id>`) and instance heartbeats (`INSTANCE#<id>`). */
 export const PRESENCE_PREFIX = 'PRESENCE#';
 export const INSTANCE_PREFIX = 'INSTANCE#';
+/** A pair's pending invitation by name (`PAIR#<id>#<id>`, ids in order): `PendingGameId`. */
+export const PAIR_PREFIX = 'PAIR#';
 /** The one "Play anyone" queue: its version, and the queue itself as JSON (`Queue`). */
 export const PAIRING_KEY = 'PAIRING#queue';
 /** In a presence item: one attribute per instance (`I:<id>`), one per viewer who left (`S:<id>`). */

@@ -34,6 +34,7 @@ import {
   type Listed,
   LobbyVersionSchema,
   n,
+  PAIR_PREFIX,
   PAIRING_KEY,
   PLAYER_PREFIX,
   PRESENCE_PREFIX,
@@ -168,6 +169,37 @@ export class DynamoStore implements Store {
   }
 
   // --- games -----------------------------------------------------------------------------
+
+  // --- one pending invitation per pair --------------------------------------------------
+
+  async getInvitationSlot(pair: string): Promise<string | null> {
+    const answer = await this.call(() =>
+      this.client.send(
+        new GetItemCommand({ TableName: this.table, Key: { GameId: s(PAIR_PREFIX + pair) }, ConsistentRead: true }),
+      ),
+    );
+    const held = answer.Item?.PendingGameId?.S;
+    return held ?? null;
+  }
+
+  async takeInvitationSlot(pair: string, gameId: string, expected: string | null): Promise<void> {
+    const written = await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: { GameId: s(PAIR_PREFIX + pair), PendingGameId: s(gameId) },
+          ConditionExpression: expected === null ? 'attribute_not_exists(GameId)' : '#held = :expected',
+          ...(expected === null
+            ? {}
+            : {
+                ExpressionAttributeNames: { '#held': 'PendingGameId' },
+                ExpressionAttributeValues: { ':expected': s(expected) },
+              }),
+        }),
+      ),
+    );
+    if (written === CONDITION_FAILED) throw new StaleGameError();
+  }
 
   // --- "Play anyone" ------------------------------------------------------------------
 
