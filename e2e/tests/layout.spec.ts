@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '../fixtures';
+import { OnlinePlayer } from '../online-fixtures';
 
 const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
+const PHONE = { width: 360, height: 740 };
 
 test.describe('layout', () => {
   test('fits a 360 px phone without sideways scrolling', async ({ board, page }) => {
-    await page.setViewportSize({ width: 360, height: 740 });
+    await page.setViewportSize(PHONE);
     await board.open();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -25,6 +27,42 @@ test.describe('layout', () => {
     const dark = background.startsWith('oklch') ? (channels[0] ?? 1) < 0.3 : channels.every((c) => c < 60);
     expect(dark, background).toBe(true);
     await context.close();
+  });
+
+  test('a wrong field is marked invalid and described by its message: sign-in and invitation', async ({
+    browser,
+    page,
+  }) => {
+    await page.goto('/online');
+    const name = page.getByLabel('Name');
+    const password = page.getByLabel('Password');
+    const signIn = page.getByRole('button', { name: 'Sign in' });
+    await name.fill('<b>');
+    await password.fill('short');
+    await signIn.click();
+    await expect(name).toHaveAttribute('aria-invalid', 'true');
+    await expect(name).toHaveAccessibleDescription(/Names are 3–20 letters, digits, _ or -/);
+    await expect(name).not.toHaveAccessibleDescription(/Passwords/);
+    await expect(password).toHaveAttribute('aria-invalid', 'true');
+    await expect(password).toHaveAccessibleDescription(/Passwords have at least 8 characters/);
+    await expect(password).not.toHaveAccessibleDescription(/Names/);
+    // Only the password is wrong now: only it is marked.
+    await name.fill('a_good_name');
+    await signIn.click();
+    await expect(name).not.toHaveAttribute('aria-invalid');
+    await expect(name).toHaveAccessibleDescription('3–20 letters, digits, _ or -');
+    await expect(password).toHaveAttribute('aria-invalid', 'true');
+
+    const player = await OnlinePlayer.open(browser, 'grace');
+    await player.signIn();
+    const opponent = player.page.getByLabel("Opponent's name");
+    await player.invite('no spaces');
+    await expect(opponent).toHaveAttribute('aria-invalid', 'true');
+    await expect(opponent).toHaveAccessibleDescription('Names are 3–20 letters, digits, _ or -');
+    await player.page.getByRole('button', { name: 'Dismiss the error' }).click();
+    await expect(opponent).not.toHaveAttribute('aria-invalid');
+    await expect(opponent).toHaveAccessibleDescription('');
+    await player.close();
   });
 
   test('the README screenshot: a game in progress on a desktop', async ({ board, page }) => {

@@ -1,5 +1,5 @@
 import { type GameList, type GameSummary, type Player, PlayerNameSchema } from '@ttt/shared';
-import { type FormEvent, useLayoutEffect, useRef, useState } from 'react';
+import { type FormEvent, useId, useLayoutEffect, useRef, useState } from 'react';
 import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -176,14 +176,21 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
     else onCreated(game);
   });
   const { error, setError, pending: busy } = creating;
-  const create = (body: { opponent: string } | { invite: 'link' }) => void creating.run(body);
+  // What the last try found wrong with the name: the field is marked, and described by it.
+  const [problem, setProblem] = useState<string | null>(null);
+  const problemId = useId();
+  const create = (body: { opponent: string } | { invite: 'link' }) => {
+    setProblem(null);
+    void creating.run(body);
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const opponent = name.trim();
     const check = PlayerNameSchema.safeParse(opponent);
     if (!check.success) {
-      setError(check.error.issues[0]?.message ?? 'Not a valid name');
+      setProblem(check.error.issues[0]?.message ?? 'Not a valid name');
+      setError(null);
       return;
     }
     void create({ opponent });
@@ -202,6 +209,8 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
           autoCapitalize="none"
           spellCheck={false}
           maxLength={40}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? problemId : undefined}
           value={name}
           onChange={(event) => setName(event.target.value)}
           className={`min-w-0 flex-1 rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-600 dark:bg-slate-950 ${focusRing}`}
@@ -234,7 +243,13 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
         </Button>
       </div>
       <div className="mt-3">
-        <ErrorMessage message={error} onDismiss={() => setError(null)} />
+        <ErrorMessage
+          message={problem ? <span id={problemId}>{problem}</span> : error}
+          onDismiss={() => {
+            setProblem(null);
+            setError(null);
+          }}
+        />
       </div>
     </Card>
   );
