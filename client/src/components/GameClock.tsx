@@ -110,7 +110,7 @@ export function GameClock({
             />
           ))}
         </div>
-        {label ? <p className="text-xs text-slate-500">Live · {label}</p> : null}
+        {label ? <p className="text-xs text-slate-500 dark:text-slate-400">Live · {label}</p> : null}
       </div>
     );
   }

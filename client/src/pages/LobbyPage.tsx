@@ -308,7 +308,7 @@ export function LobbyPage({ player }: { player: Player }) {
               <h2 className="text-lg font-semibold" id={`list-${list}`}>
                 {title}{' '}
                 {page.games.length > 0 ? (
-                  <span className="text-slate-500">
+                  <span className="text-slate-500 dark:text-slate-400">
                     ({page.games.length}
                     {page.cursor ? '+' : ''})
                   </span>
