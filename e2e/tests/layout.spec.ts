@@ -1,10 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { OnlinePlayer } from '../online-fixtures';
 
 const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
 const PHONE = { width: 360, height: 740 };
+const DESKTOP = { width: 1280, height: 800 };
+
+/** How far the page reaches past the window's right edge; 0 or less means no sideways scrolling. */
+const sideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 test.describe('layout', () => {
   test('fits a 360 px phone without sideways scrolling', async ({ board, page }) => {
@@ -27,6 +32,20 @@ test.describe('layout', () => {
     const dark = background.startsWith('oklch') ? (channels[0] ?? 1) < 0.3 : channels.every((c) => c < 60);
     expect(dark, background).toBe(true);
     await context.close();
+  });
+
+  test('the choice of side keeps each option on one line, on a desktop and on a phone', async ({ board, page }) => {
+    await board.open();
+    await board.chooseComputer('Easy', 'X (first)');
+    for (const size of [DESKTOP, PHONE]) {
+      await page.setViewportSize(size);
+      // "Two players" is one line: each side's option is as tall.
+      const oneLine = (await page.getByText('Two players').boundingBox())?.height;
+      for (const side of ['X (first)', 'O (second)']) {
+        expect((await page.getByText(side).boundingBox())?.height, `${side} at ${size.width} px`).toBe(oneLine);
+      }
+      expect(await sideways(page)).toBeLessThanOrEqual(0);
+    }
   });
 
   test('a wrong field is marked invalid and described by its message: sign-in and invitation', async ({
