@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { OnlinePlayer } from '../online-fixtures';
 
@@ -10,6 +10,23 @@ const DESKTOP = { width: 1280, height: 800 };
 
 /** How far the page reaches past the window's right edge; 0 or less means no sideways scrolling. */
 const sideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/** The vertical middle of an element on the page. */
+const middle = async (locator: Locator) => {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('not on the page');
+  return box.y + box.height / 2;
+};
+
+/** Alice and Bob signed in, and a live game (5 min + 3 s) between them that Bob (X) has accepted. */
+async function liveGame(alice: OnlinePlayer, bob: OnlinePlayer): Promise<string> {
+  await bob.signIn();
+  await alice.signIn();
+  const live = { type: 'live', initialSeconds: 300, incrementSeconds: 3 };
+  const { id } = await alice.call('/api/games', { opponent: bob.name, timeControl: live });
+  await bob.call(`/api/games/${id}/accept`);
+  return id;
+}
 
 test.describe('layout', () => {
   test('fits a 360 px phone without sideways scrolling', async ({ board, page }) => {
@@ -46,6 +63,23 @@ test.describe('layout', () => {
       }
       expect(await sideways(page)).toBeLessThanOrEqual(0);
     }
+  });
+
+  test('the resign confirmation keeps its two answers side by side', async ({ browser }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob');
+    const id = await liveGame(alice, bob);
+    await bob.page.goto(`/games/${id}`);
+    await bob.page.getByRole('button', { name: 'Resign' }).click();
+    const yes = bob.page.getByRole('button', { name: 'Yes, resign' });
+    const no = bob.page.getByRole('button', { name: 'Keep playing' });
+    for (const size of [DESKTOP, PHONE]) {
+      await bob.page.setViewportSize(size);
+      expect(await middle(no), `at ${size.width} px`).toBe(await middle(yes));
+    }
+    await no.click();
+    await expect(bob.page.getByRole('button', { name: 'Resign' })).toBeVisible();
+    await Promise.all([alice.close(), bob.close()]);
   });
 
   test('a wrong field is marked invalid and described by its message: sign-in and invitation', async ({

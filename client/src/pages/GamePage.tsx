@@ -140,7 +140,7 @@ function Actions({
     buttons.push(
       confirmResign ? (
         <span key="confirm" className="flex flex-wrap items-center gap-2">
-          <span className="text-sm">Resign this game?</span>
+          <span className="w-full text-sm">Resign this game?</span>
           <Button variant="danger" disabled={pending} onClick={() => act('resign').then(() => setConfirmResign(false))}>
             Yes, resign
           </Button>
