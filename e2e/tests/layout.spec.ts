@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from '@playwright/test';
@@ -8,6 +9,9 @@ const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
 
+/** The longest name there is (20 characters), mostly of one wide letter: the most a page has to fit. */
+const widestName = (letter: string) => `${letter.repeat(12)}${randomBytes(4).toString('hex').toUpperCase()}`;
+
 /** How far the page reaches past the window's right edge; 0 or less means no sideways scrolling. */
 const sideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
@@ -17,6 +21,14 @@ const middle = async (locator: Locator) => {
   if (!box) throw new Error('not on the page');
   return box.y + box.height / 2;
 };
+
+/** On how many lines an element's text is laid out. */
+const lines = (locator: Locator) =>
+  locator.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.bottom))).size;
+  });
 
 /** Alice and Bob signed in, and a live game (5 min + 3 s) between them that Bob (X) has accepted. */
 async function liveGame(alice: OnlinePlayer, bob: OnlinePlayer): Promise<string> {
@@ -63,6 +75,68 @@ test.describe('layout', () => {
       }
       expect(await sideways(page)).toBeLessThanOrEqual(0);
     }
+  });
+
+  test('20-character names fit a 360 px phone: the lobby, a game, its clocks and a spectator’s view', async ({
+    browser,
+  }) => {
+    test.setTimeout(60_000);
+    const alice = await OnlinePlayer.named(browser, widestName('W'));
+    const bob = await OnlinePlayer.named(browser, widestName('M'));
+    const carol = await OnlinePlayer.named(browser, widestName('W'));
+    for (const player of [alice, bob, carol]) await player.page.setViewportSize(PHONE);
+    await carol.signIn();
+    const live = await liveGame(alice, bob);
+    // A row in each of Alice's lists: finished, in progress (above), sent, received.
+    const finished = await alice.call('/api/games', { opponent: bob.name });
+    await bob.call(`/api/games/${finished.id}/accept`);
+    await bob.call(`/api/games/${finished.id}/resign`);
+    await alice.call('/api/games', { opponent: bob.name });
+    await carol.call('/api/games', { opponent: alice.name });
+
+    await alice.page.goto('/online');
+    for (const list of ['Invitations for you', 'Invitations you sent', 'Games in progress', 'Finished games']) {
+      await expect(alice.section(list).getByRole('listitem')).toHaveCount(1);
+    }
+    await expect(alice.page.getByRole('button', { name: 'Play anyone' })).toBeVisible();
+    await expect.poll(() => sideways(alice.page), 'the lobby').toBeLessThanOrEqual(0);
+
+    await alice.page.goto(`/games/${live}`);
+    await expect(alice.page.getByTestId('clock-X')).toContainText(bob.name);
+    await expect(alice.page.getByTestId('clock-O')).toContainText(alice.name);
+    await expect(alice.status).toHaveText(`Waiting for ${bob.name}`);
+    await expect.poll(() => sideways(alice.page), 'a game in progress').toBeLessThanOrEqual(0);
+    // A name may break; the short words beside it do not.
+    const heading = alice.page.getByRole('heading', { level: 1 });
+    for (const word of [heading.getByText('(you)'), alice.page.getByText(/^\d+:\d\d$/)]) {
+      for (const each of await word.all()) expect(await lines(each), (await each.textContent()) ?? '').toBe(1);
+    }
+
+    await carol.page.goto(`/games/${live}`);
+    await expect(carol.status).toHaveText(`${bob.name}'s turn (X)`);
+    await expect.poll(() => sideways(carol.page), 'a spectator’s view').toBeLessThanOrEqual(0);
+
+    await bob.page.goto(`/games/${finished.id}`);
+    await expect(bob.status).toHaveText(`You lose — you resigned`);
+    await expect.poll(() => sideways(bob.page), 'a finished game').toBeLessThanOrEqual(0);
+    await Promise.all([alice.close(), bob.close(), carol.close()]);
+  });
+
+  test('when the names wrap, "vs" starts the second player’s line', async ({ browser }) => {
+    const alice = await OnlinePlayer.named(browser, widestName('W'));
+    const bob = await OnlinePlayer.named(browser, widestName('M'));
+    const id = await liveGame(alice, bob);
+    await alice.page.goto(`/games/${id}`);
+    const heading = alice.page.getByRole('heading', { level: 1 });
+    await expect(heading).toContainText(bob.name);
+    for (const size of [PHONE, DESKTOP]) {
+      await alice.page.setViewportSize(size);
+      const vs = heading.getByText('vs', { exact: true });
+      const o = heading.getByText('O', { exact: true });
+      expect(Math.abs((await middle(vs)) - (await middle(o))), `at ${size.width} px`).toBeLessThan(8);
+      expect(await lines(vs)).toBe(1);
+    }
+    await Promise.all([alice.close(), bob.close()]);
   });
 
   test('the resign confirmation keeps its two answers side by side', async ({ browser }) => {

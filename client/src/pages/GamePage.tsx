@@ -79,7 +79,7 @@ function PlayerTag({
         {mark}
       </span>
       <span className="font-semibold">{player ? player.name : 'someone'}</span>
-      {you ? <span className="text-xs text-slate-500 dark:text-slate-400">(you)</span> : null}
+      {you ? <span className="shrink-0 text-xs text-slate-500 dark:text-slate-400">(you)</span> : null}
     </span>
   );
 }
@@ -236,8 +236,11 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
       <div className="text-center">
         <h1 className="flex flex-wrap items-baseline justify-center gap-x-3 text-xl">
           <PlayerTag player={x} mark="X" you={mine === 'X'} connected={isConnected(presence, x?.id)} />
-          <span className="text-sm text-slate-500 dark:text-slate-400">vs</span>
-          <PlayerTag player={o} mark="O" you={mine === 'O'} connected={isConnected(presence, o?.id)} />
+          {/* "vs" goes with O: when the names wrap it starts the second line, never ends the first. */}
+          <span className="inline-flex items-baseline gap-x-3">
+            <span className="shrink-0 text-sm text-slate-500 dark:text-slate-400">vs</span>
+            <PlayerTag player={o} mark="O" you={mine === 'O'} connected={isConnected(presence, o?.id)} />
+          </span>
         </h1>
         <p role="status" aria-live="polite" data-testid="status" className="mt-3 text-2xl font-semibold">
           {statusLine(game, viewer?.id)}
