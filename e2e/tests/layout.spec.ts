@@ -201,4 +201,29 @@ test.describe('layout', () => {
     mkdirSync(docs, { recursive: true });
     await page.screenshot({ path });
   });
+
+  test('the README screenshot of online play: a live game between two players', async ({ browser }) => {
+    // Plain names for the picture; the server keeps players for the run, and this test makes them once.
+    const alice = await OnlinePlayer.named(browser, 'alice');
+    const bob = await OnlinePlayer.named(browser, 'bob');
+    const id = await liveGame(alice, bob);
+    await bob.page.goto(`/games/${id}`);
+    for (const [player, cell] of [
+      [bob, 4],
+      [alice, 0],
+      [bob, 2],
+    ] as const) {
+      await player.call(`/api/games/${id}/moves`, { cell });
+    }
+    await alice.page.setViewportSize({ width: 900, height: 1000 });
+    await alice.page.goto(`/games/${id}`);
+    await expect(alice.status).toHaveText('Your turn');
+    await expect(alice.page.getByTestId('clock-O')).toHaveAttribute('data-running', 'true');
+    await expect(alice.page.getByTestId('presence-X')).toHaveAttribute('data-online', 'true');
+    const path = process.env.UPDATE_SCREENSHOT
+      ? `${docs}screenshot-online.png`
+      : test.info().outputPath('screenshot-online.png');
+    await alice.page.screenshot({ path });
+    await Promise.all([alice.close(), bob.close()]);
+  });
 });
