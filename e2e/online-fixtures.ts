@@ -38,6 +38,12 @@ export class OnlinePlayer {
     return player;
   }
 
+  /** A player called exactly `name` (a screenshot's "alice"): a name the run uses once, as the server keeps it. */
+  static async named(browser: Browser, name: string): Promise<OnlinePlayer> {
+    const context = await browser.newContext();
+    return new OnlinePlayer(context, await context.newPage(), name);
+  }
+
   async signIn() {
     await this.page.goto('/online');
     await this.page.getByLabel('Name').fill(this.name);

@@ -234,24 +234,28 @@ test.describe('errors and double clicks', () => {
 
   test('a second click while a move is pending sends no second request', async ({ board, page }) => {
     await board.open();
-    let moves = 0;
-    // The first move is held until the other clicks are made: pending for sure, however slow the machine.
+    const sent: string[] = [];
+    // The first move is held until the test lets it go, after the other clicks: pending for sure, however slow the machine.
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    await page.route('**/move', async (route) => {
-      moves++;
-      await held;
+    await page.route(/\/(move|reset)$/, async (route) => {
+      sent.push(`${new URL(route.request().url()).pathname} ${route.request().postData()}`);
+      if (sent.length === 1) await held;
       await route.continue();
     });
     await board.cell(0).click();
-    await expect.poll(() => moves).toBe(1);
+    await expect.poll(() => sent.length).toBe(1);
+    await expect(page.getByRole('group', { name: 'Tic-tac-toe board' })).toHaveAttribute('aria-busy', 'true');
     await board.cell(1).click({ force: true });
-    await board.reset.click({ force: true, timeout: 1000 }).catch(() => {});
+    await expect(board.reset).toBeDisabled();
+    await board.reset.click({ force: true });
     release();
     await expect(board.cell(0)).toHaveAccessibleName('row 1, column 1, X, last move');
-    expect(moves).toBe(1);
     await expect(board.status).toHaveText("Player O's Turn");
+    // A request made during the hold would come before the next move's: the next one is the second sent.
+    await board.play(4);
+    expect(sent).toEqual(['/move {"index":0}', '/move {"index":4}']);
   });
 });

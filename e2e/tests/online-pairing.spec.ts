@@ -53,8 +53,13 @@ test.describe('play anyone', () => {
     await carol.page.getByLabel('Time control for Play anyone').selectOption({ label: 'Live · 5 min + 3 s' });
     await carol.page.getByRole('button', { name: 'Play anyone' }).click();
     await expect(carol.page.getByTestId('pairing')).toContainText('Looking for an opponent (5 min + 3 s)…');
+    // Dave looks once the server has Carol's leaving: her page tells it as the lobby goes away.
+    const left = carol.page.waitForResponse(
+      (response) => response.request().method() === 'DELETE' && new URL(response.url()).pathname === '/api/pairing',
+    );
     await carol.page.getByRole('link', { name: 'Play here' }).click();
     await expect(carol.page).toHaveURL(/\/$/);
+    expect((await left).ok()).toBe(true);
     await dave.signIn();
     await expect(dave.page.getByTestId('pairing')).toHaveText('Nobody is waiting right now.');
     await carol.close();

@@ -240,7 +240,7 @@ test.describe('online play', () => {
     await alice.page.goto(`/games/${id}`);
     await expect(alice.connection).toHaveAttribute('data-connection', 'polling');
     await bob.play(4, 'X');
-    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move', { timeout: 10_000 });
+    await expect(alice.cell(4)).toHaveAccessibleName('row 2, column 2, X, last move');
     await expect(alice.status).toHaveText('Your turn');
     await Promise.all([alice.close(), bob.close()]);
   });

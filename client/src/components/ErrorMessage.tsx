@@ -1,5 +1,10 @@
-/** Errors are shown in the page and announced; never an alert() box. */
-export function ErrorMessage({ message, onDismiss }: { message: string | null; onDismiss?: () => void }) {
+import type { ReactNode } from 'react';
+
+/**
+ * Errors are shown in the page and announced; never an alert() box. A form's message may hold
+ * one element per field, with an id the field names in its aria-describedby.
+ */
+export function ErrorMessage({ message, onDismiss }: { message: ReactNode; onDismiss?: () => void }) {
   return (
     <div role="alert" className="min-h-0 empty:hidden">
       {message ? (

@@ -68,7 +68,9 @@ function PlayerClock({ game, mark, left, running }: { game: GameView; mark: Mark
         <span className="sr-only">{running ? 'Running clock of ' : 'Clock of '}</span>
         {name} ({mark})
       </span>
-      <span className={`font-mono text-lg tabular-nums ${running ? 'font-bold' : ''}`}>{formatClock(left)}</span>
+      <span className={`shrink-0 font-mono text-lg tabular-nums ${running ? 'font-bold' : ''}`}>
+        {formatClock(left)}
+      </span>
     </div>
   );
 }
@@ -110,7 +112,7 @@ export function GameClock({
             />
           ))}
         </div>
-        {label ? <p className="text-xs text-slate-500">Live · {label}</p> : null}
+        {label ? <p className="text-xs text-slate-500 dark:text-slate-400">Live · {label}</p> : null}
       </div>
     );
   }

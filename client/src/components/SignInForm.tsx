@@ -19,6 +19,10 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
   const { error, setError, pending } = signingIn;
   const nameHelp = useId();
   const passwordHelp = useId();
+  // What the last try found wrong with each field: the field is marked, and described by it.
+  const [problems, setProblems] = useState<{ name?: string | undefined; password?: string | undefined }>({});
+  const nameProblem = useId();
+  const passwordProblem = useId();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -26,10 +30,10 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
     const trimmed = name.trim();
     const nameCheck = PlayerNameSchema.safeParse(trimmed);
     const passwordCheck = PasswordSchema.safeParse(password);
-    if (!nameCheck.success || !passwordCheck.success) {
-      setError(
-        [nameCheck.error?.issues[0]?.message, passwordCheck.error?.issues[0]?.message].filter(Boolean).join('. '),
-      );
+    const found = { name: nameCheck.error?.issues[0]?.message, password: passwordCheck.error?.issues[0]?.message };
+    setProblems(found);
+    if (found.name || found.password) {
+      setError(null);
       return;
     }
     await signingIn.run(trimmed);
@@ -54,7 +58,8 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
             spellCheck={false}
             required
             maxLength={40}
-            aria-describedby={nameHelp}
+            aria-invalid={problems.name ? true : undefined}
+            aria-describedby={problems.name ? `${nameHelp} ${nameProblem}` : nameHelp}
             className={input}
             value={name}
             onChange={(event) => setName(event.target.value)}
@@ -73,7 +78,8 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
             type="password"
             autoComplete="current-password"
             required
-            aria-describedby={passwordHelp}
+            aria-invalid={problems.password ? true : undefined}
+            aria-describedby={problems.password ? `${passwordHelp} ${passwordProblem}` : passwordHelp}
             className={input}
             value={password}
             onChange={(event) => setPassword(event.target.value)}
@@ -82,7 +88,18 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
             At least 8 characters
           </p>
         </div>
-        <ErrorMessage message={error} />
+        <ErrorMessage
+          message={
+            problems.name || problems.password ? (
+              <>
+                {problems.name ? <span id={nameProblem}>{problems.name}. </span> : null}
+                {problems.password ? <span id={passwordProblem}>{problems.password}.</span> : null}
+              </>
+            ) : (
+              error
+            )
+          }
+        />
         <Button type="submit" variant="primary" disabled={pending} className="py-3 text-base">
           {pending ? 'Signing in…' : 'Sign in'}
         </Button>

@@ -83,7 +83,7 @@ function PlayerTag({
       ) : (
         <span className="text-base text-slate-600 dark:text-slate-300">waiting for someone to accept the link</span>
       )}
-      {you ? <span className="text-xs text-slate-500">(you)</span> : null}
+      {you ? <span className="shrink-0 text-xs text-slate-500 dark:text-slate-400">(you)</span> : null}
     </span>
   );
 }
@@ -144,7 +144,7 @@ function Actions({
     buttons.push(
       confirmResign ? (
         <span key="confirm" className="flex flex-wrap items-center gap-2">
-          <span className="text-sm">Resign this game?</span>
+          <span className="w-full text-sm">Resign this game?</span>
           <Button variant="danger" disabled={pending} onClick={() => act('resign').then(() => setConfirmResign(false))}>
             Yes, resign
           </Button>
@@ -240,8 +240,11 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
       <div className="text-center">
         <h1 className="flex flex-wrap items-baseline justify-center gap-x-3 text-xl">
           <PlayerTag player={x} mark="X" you={mine === 'X'} connected={isConnected(presence, x?.id)} />
-          <span className="text-sm text-slate-500">vs</span>
-          <PlayerTag player={o} mark="O" you={mine === 'O'} connected={isConnected(presence, o?.id)} />
+          {/* "vs" goes with O: when the names wrap it starts the second line, never ends the first. */}
+          <span className="inline-flex items-baseline gap-x-3">
+            <span className="shrink-0 text-sm text-slate-500 dark:text-slate-400">vs</span>
+            <PlayerTag player={o} mark="O" you={mine === 'O'} connected={isConnected(presence, o?.id)} />
+          </span>
         </h1>
         <p role="status" aria-live="polite" data-testid="status" className="mt-3 text-2xl font-semibold">
           {statusLine(game, viewer?.id)}

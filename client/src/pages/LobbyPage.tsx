@@ -1,5 +1,5 @@
 import { type GameList, type GameSummary, type Player, PlayerNameSchema } from '@ttt/shared';
-import { type FormEvent, useLayoutEffect, useRef, useState } from 'react';
+import { type FormEvent, useId, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError } from '../api';
 import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
@@ -193,14 +193,21 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
     (caught) => setExisting(caught instanceof ApiError && caught.link ? caught.link : null),
   );
   const { error, setError, pending: busy } = creating;
-  const create = (body: { opponent: string } | { invite: 'link' }) => void creating.run(body);
+  // What the last try found wrong with the name: the field is marked, and described by it.
+  const [problem, setProblem] = useState<string | null>(null);
+  const problemId = useId();
+  const create = (body: { opponent: string } | { invite: 'link' }) => {
+    setProblem(null);
+    void creating.run(body);
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const opponent = name.trim();
     const check = PlayerNameSchema.safeParse(opponent);
     if (!check.success) {
-      setError(check.error.issues[0]?.message ?? 'Not a valid name');
+      setProblem(check.error.issues[0]?.message ?? 'Not a valid name');
+      setError(null);
       return;
     }
     void create({ opponent });
@@ -219,6 +226,8 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
           autoCapitalize="none"
           spellCheck={false}
           maxLength={40}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? problemId : undefined}
           value={name}
           onChange={(event) => setName(event.target.value)}
           className={`min-w-0 flex-1 rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-600 dark:bg-slate-950 ${focusRing}`}
@@ -251,7 +260,13 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
         </Button>
       </div>
       <div className="mt-3 flex flex-col gap-2">
-        <ErrorMessage message={error} onDismiss={() => setError(null)} />
+        <ErrorMessage
+          message={problem ? <span id={problemId}>{problem}</span> : error}
+          onDismiss={() => {
+            setProblem(null);
+            setError(null);
+          }}
+        />
         {existing && error ? (
           <Link href={existing} className={`self-start rounded text-sm underline ${focusRing}`}>
             Open that invitation
@@ -336,7 +351,7 @@ export function LobbyPage({ player }: { player: Player }) {
               <h2 className="text-lg font-semibold" id={`list-${list}`}>
                 {title}{' '}
                 {page.games.length > 0 ? (
-                  <span className="text-slate-500">
+                  <span className="text-slate-500 dark:text-slate-400">
                     ({page.games.length}
                     {page.cursor ? '+' : ''})
                   </span>

@@ -109,8 +109,8 @@ export function LocalPage() {
           </div>
 
           {current.mode === 'computer' ? (
-            <div className="mt-4 grid gap-4 sm:grid-cols-2">
-              <label className="flex flex-col gap-1 text-sm font-medium">
+            <div className="mt-4 flex flex-wrap gap-4">
+              <label className="flex flex-1 flex-col gap-1 text-sm font-medium">
                 Level
                 <select
                   value={current.level}
