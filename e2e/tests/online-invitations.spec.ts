@@ -33,6 +33,7 @@ test.describe('invitations', () => {
     await alice.signIn();
     await alice.invite(bob.name);
     await expect(alice.section('Invitations you sent')).toContainText(`You invited ${bob.name}`);
+    await expect(alice.page.getByLabel("Opponent's name")).toHaveValue('');
     await expect(alice.page.getByTestId('invite-notice')).toHaveCount(0);
 
     await alice.invite(bob.name);
@@ -49,6 +50,7 @@ test.describe('invitations', () => {
     // The link to the first invitation opens it.
     await alice.invite(bob.name);
     await expect(alice.section('Invitations you sent')).toContainText(`You invited ${bob.name}`);
+    await expect(alice.page.getByLabel("Opponent's name")).toHaveValue('');
     await alice.invite(bob.name);
     await alice.page.getByRole('link', { name: 'Open that invitation' }).click();
     await expect(alice.status).toHaveText(`Waiting for ${bob.name} to accept`);

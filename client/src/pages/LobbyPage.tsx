@@ -179,7 +179,8 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
       setExisting(null);
       const body = { ...request, timeControl: TIME_CONTROLS[timeControl]?.value ?? TIME_CONTROLS[0]?.value };
       const game = await onlineApi.createGame(body);
-      setName('');
+      // Clear the name sent, not one typed since.
+      if ('opponent' in request) setName((typed) => (typed.trim() === request.opponent ? '' : typed));
       if ('invite' in request) navigate(`/games/${game.id}`);
       else {
         onCreated(game);
