@@ -25,13 +25,26 @@ export class OnlinePlayer {
     return new OnlinePlayer(context, page, uniqueName(name));
   }
 
+  /** Whether this player's account exists: the first sign-in confirms creating it. */
+  private signedUp = false;
+
   async signIn() {
     await this.page.goto('/online');
+    await this.fillSignIn();
+    await expect(this.page.getByRole('heading', { name: `Hello, ${this.name}` })).toBeVisible();
+    await expect(this.connection).toHaveAttribute('data-connection', 'live');
+  }
+
+  /** Fills the sign-in form and sends it; a new name is confirmed ("Create …") the first time. */
+  async fillSignIn() {
     await this.page.getByLabel('Name').fill(this.name);
     await this.page.getByLabel('Password').fill(PASSWORD);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(this.page.getByRole('heading', { name: `Hello, ${this.name}` })).toBeVisible();
-    await expect(this.connection).toHaveAttribute('data-connection', 'live');
+    if (!this.signedUp) {
+      await expect(this.page.getByText(`No player is called ${this.name}. Create this account?`)).toBeVisible();
+      await this.page.getByRole('button', { name: `Create ${this.name}` }).click();
+      this.signedUp = true;
+    }
   }
 
   get status(): Locator {

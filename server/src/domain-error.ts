@@ -3,6 +3,7 @@ import type { RefusalCode } from '@ttt/shared';
 /** Every code the game's own layers (the rules, the service, the stores) can answer with. */
 export type DomainErrorCode =
   | RefusalCode
+  | 'auth/unknown-player'
   | 'game/not-found'
   | 'player/not-found'
   | 'storage/exists'

@@ -68,6 +68,7 @@ export const DOMAIN_ERRORS: Record<
   DomainErrorCode,
   { status: number; message: string | ((details: Readonly<Record<string, string>>) => string); retryAfter?: number }
 > = {
+  'auth/unknown-player': { status: 404, message: ({ name }) => `No player is called ${name}. Create this account?` },
   'game/not-found': { status: 404, message: 'There is no game at this address' },
   'player/not-found': {
     status: 404,

@@ -171,7 +171,7 @@ describe('the server process on DynamoDB', () => {
     const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'dynamo_player', password: 'correct horse battery' }),
+      body: JSON.stringify({ name: 'dynamo_player', password: 'correct horse battery', create: true }),
     });
     expect(signIn.status).toBe(200);
     expect(await signIn.json()).toMatchObject({ created: true });

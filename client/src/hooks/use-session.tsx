@@ -7,7 +7,8 @@ export interface SessionState {
   /** undefined while loading, null when signed out. */
   player: Player | null | undefined;
   error: string | null;
-  signIn: (name: string, password: string) => Promise<{ created: boolean }>;
+  /** `create`: make the account when nobody has the name yet (otherwise 404 auth/unknown-player). */
+  signIn: (name: string, password: string, create?: boolean) => Promise<{ created: boolean }>;
   signOut: () => Promise<void>;
 }
 
@@ -32,8 +33,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const signIn = useCallback(async (name: string, password: string) => {
-    const session = await onlineApi.signIn(name, password);
+  const signIn = useCallback(async (name: string, password: string, create = false) => {
+    const session = await onlineApi.signIn(name, password, create);
     setPlayer(session.player);
     setError(null);
     return { created: session.created ?? false };

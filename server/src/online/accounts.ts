@@ -1,4 +1,5 @@
 import type { Player } from '@ttt/shared';
+import { DomainError } from '../domain-error.js';
 import { TooManyRequestsError, UnauthorizedError } from '../errors.js';
 import type { PlayerRecord, Store } from '../storage/types.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -16,17 +17,21 @@ export function lockedUntil(player: PlayerRecord): number | null {
 
 export const WRONG_CREDENTIALS = 'Wrong name or password';
 
-/** Sign-in that creates the account on first use, with failures throttled per name. */
+/**
+ * Sign-in, with failures throttled per name. A name nobody has is created only when asked
+ * (`create`), so a typo in one's own name is a question, not a new empty account.
+ */
 export class Accounts {
   constructor(
     private readonly store: Store,
     private readonly now: () => Date,
   ) {}
 
-  async signIn(name: string, password: string): Promise<{ player: Player; created: boolean }> {
+  async signIn(name: string, password: string, create = false): Promise<{ player: Player; created: boolean }> {
     const id = name.toLowerCase();
     let existing = await this.store.getPlayer(id);
     if (!existing) {
+      if (!create) throw new DomainError('auth/unknown-player', { name });
       const record: PlayerRecord = {
         id,
         name,
