@@ -151,9 +151,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(healthRoutes);
   await app.register(classicRoutes, { random: options.random ?? Math.random });
-  await app.register(sessionRoutes, { accounts: new Accounts(store, now) });
+  const accounts = new Accounts(store, now);
+  await app.register(sessionRoutes, { accounts });
   await app.register(gameRoutes, { games, live: liveUpdates });
-  await app.register(lobbyRoutes, { games, feed: liveUpdates.feed });
+  await app.register(lobbyRoutes, { games, feed: liveUpdates.feed, accounts });
   await app.register(pairingRoutes, { pairings: new Pairings(store, games, now) });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(client, { root: config.clientDir });

@@ -4,6 +4,7 @@ import type { RefusalCode } from '@ttt/shared';
 export type DomainErrorCode =
   | RefusalCode
   | 'auth/unknown-player'
+  | 'auth/player-gone'
   | 'game/not-found'
   | 'player/not-found'
   | 'storage/exists'

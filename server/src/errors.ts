@@ -69,6 +69,11 @@ export const DOMAIN_ERRORS: Record<
   { status: number; message: string | ((details: Readonly<Record<string, string>>) => string); retryAfter?: number }
 > = {
   'auth/unknown-player': { status: 404, message: ({ name }) => `No player is called ${name}. Create this account?` },
+  'auth/player-gone': {
+    status: 401,
+    message: ({ name }) =>
+      `You were signed out: this server no longer knows ${name}. A server that keeps players in memory forgets them when it restarts; sign in to create the account again.`,
+  },
   'game/not-found': { status: 404, message: 'There is no game at this address' },
   'player/not-found': {
     status: 404,

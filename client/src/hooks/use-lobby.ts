@@ -7,10 +7,11 @@ import {
   type Lobby,
 } from '@ttt/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { describeError } from '../api';
+import { ApiError, describeError } from '../api';
 import { onlineApi } from '../api-online';
 import { type Connection, subscribe } from '../live';
 import { type LobbyChanges, lobbyChanges } from '../turn-signals';
+import { useSession } from './use-session';
 
 const LISTS: GameList[] = ['received', 'sent', 'playing', 'finished'];
 
@@ -44,6 +45,7 @@ export function useLobby(onChanges?: (changes: LobbyChanges) => void): LobbyStat
   const heard = useRef<GameSummary[] | null>(null);
   const listener = useRef(onChanges);
   listener.current = onChanges;
+  const { signedOut } = useSession();
 
   const show = useCallback((next: Lobby) => {
     const previous = shown.current;
@@ -75,9 +77,11 @@ export function useLobby(onChanges?: (changes: LobbyChanges) => void): LobbyStat
       .catch((caught: unknown) => {
         if (read !== lastRead.current) return;
         heard.current = null;
-        setError(describeError(caught));
+        // The session ended (its player is gone after a restart): back to signing in, saying why.
+        if (caught instanceof ApiError && caught.code === 'auth/player-gone') signedOut(caught.message);
+        else setError(describeError(caught));
       });
-  }, [show]);
+  }, [show, signedOut]);
 
   const apply = useCallback(
     (game: GameSummary) => {

@@ -10,6 +10,8 @@ export interface SessionState {
   /** `create`: make the account when nobody has the name yet (otherwise 404 auth/unknown-player). */
   signIn: (name: string, password: string, create?: boolean) => Promise<{ created: boolean }>;
   signOut: () => Promise<void>;
+  /** The server ended the session (its player is gone): signed out, saying why. */
+  signedOut: (why: string) => void;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -45,7 +47,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setPlayer(null);
   }, []);
 
-  return <SessionContext.Provider value={{ player, error, signIn, signOut }}>{children}</SessionContext.Provider>;
+  const signedOut = useCallback((why: string) => {
+    setPlayer(null);
+    setError(why);
+  }, []);
+
+  return (
+    <SessionContext.Provider value={{ player, error, signIn, signOut, signedOut }}>{children}</SessionContext.Provider>
+  );
 }
 
 export function useSession(): SessionState {

@@ -64,4 +64,9 @@ export class Accounts {
     if (existing.failedSignIns > 0) await this.store.clearSignInFailures(id);
     return { player: { id: existing.id, name: existing.name }, created: false };
   }
+
+  /** Whether the player a session names still exists (the in-memory store forgets everyone on restart). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.store.getPlayer(id)) !== null;
+  }
 }

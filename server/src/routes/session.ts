@@ -1,7 +1,7 @@
 import { SessionSchema, SignInRequestSchema } from '@ttt/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Accounts } from '../online/accounts.js';
-import { currentPlayer } from '../online/session-player.js';
+import { currentPlayer, ensurePlayerExists } from '../online/session-player.js';
 
 export interface SessionRoutesOptions {
   accounts: Accounts;
@@ -11,8 +11,19 @@ export interface SessionRoutesOptions {
 const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, { accounts }) => {
   app.get(
     '/api/session',
-    { schema: { tags: ['session'], summary: 'The signed-in player, or null', response: { 200: SessionSchema } } },
-    async (request) => ({ player: currentPlayer(request) }),
+    {
+      schema: {
+        tags: ['session'],
+        summary:
+          'The signed-in player, or null; 401 auth/player-gone (and signed out) when that player no longer exists',
+        response: { 200: SessionSchema },
+      },
+    },
+    async (request) => {
+      const player = currentPlayer(request);
+      if (player) await ensurePlayerExists(request, player, accounts);
+      return { player };
+    },
   );
 
   app.post(
