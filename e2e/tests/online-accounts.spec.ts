@@ -38,4 +38,34 @@ test.describe('accounts', () => {
     await expect(question).toHaveCount(0);
     await player.close();
   });
+
+  test('a game page says who is signed in and signs out; signed out, it offers to sign in and come back', async ({
+    browser,
+    secondBaseURL,
+  }) => {
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+    await bob.signIn();
+    await alice.signIn();
+    const game = await alice.call('/api/games', { opponent: bob.name });
+    await bob.call(`/api/games/${game.id}/accept`);
+
+    await alice.page.goto(`/games/${game.id}`);
+    const session = alice.page.getByTestId('session');
+    await expect(session).toContainText(`Signed in as ${alice.name}`);
+    await expect(alice.status).toHaveText(`Waiting for ${bob.name}`);
+    await session.getByRole('button', { name: 'Sign out' }).click();
+
+    // Still on the game, now as a visitor, with a way back in.
+    await expect(session).toContainText('Not signed in');
+    await expect(alice.page.getByText('You are watching this game.')).toBeVisible();
+    await alice.page.getByRole('link', { name: 'Sign in to play' }).click();
+    await expect(alice.page).toHaveURL(`/online?next=${encodeURIComponent(`/games/${game.id}`)}`);
+    await alice.fillSignIn();
+    await expect(alice.page).toHaveURL(`/games/${game.id}`);
+    await expect(session).toContainText(`Signed in as ${alice.name}`);
+    await expect(alice.status).toHaveText(`Waiting for ${bob.name}`);
+    await expect(alice.page.getByRole('button', { name: 'Resign' })).toBeVisible();
+    await Promise.all([alice.close(), bob.close()]);
+  });
 });

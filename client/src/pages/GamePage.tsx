@@ -4,6 +4,7 @@ import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ClaimPanel, GameClock } from '../components/GameClock';
+import { SessionBar, signInHref } from '../components/SessionBar';
 import { NotifyToggle, SoundToggle } from '../components/SignalToggles';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
 import { cellName, gameTitle, isConnected, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
@@ -222,6 +223,7 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
 
   return (
     <div className="flex flex-col gap-5">
+      <SessionBar next={`/games/${id}`} />
       <div className="flex flex-wrap items-center justify-between gap-2">
         <Link href="/online" className={`rounded text-sm underline ${focusRing}`}>
           ← Lobby
@@ -242,8 +244,19 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
         <p role="status" aria-live="polite" data-testid="status" className="mt-3 text-2xl font-semibold">
           {statusLine(game, viewer?.id)}
         </p>
-        {!mine && game.status === 'playing' ? (
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">You are watching this game.</p>
+        {!mine && (game.status === 'playing' || !viewer) ? (
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            You are watching this game.
+            {viewer ? null : (
+              <>
+                {' '}
+                Is it yours?{' '}
+                <Link href={signInHref(`/games/${id}`)} className={`rounded font-semibold underline ${focusRing}`}>
+                  Sign in to play
+                </Link>
+              </>
+            )}
+          </p>
         ) : null}
         <p aria-live="polite" data-testid="presence" className="mt-1 text-sm text-slate-600 dark:text-slate-400">
           {[presenceLine(game, presence, viewer?.id), watchingLine(presence)].filter(Boolean).join(' · ')}
