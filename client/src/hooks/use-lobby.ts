@@ -9,7 +9,7 @@ import {
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, describeError } from '../api';
 import { onlineApi } from '../api-online';
-import { type Connection, subscribe } from '../live';
+import { type Connection, isUnreachable, subscribe } from '../live';
 import { type LobbyChanges, lobbyChanges } from '../turn-signals';
 import { useSession } from './use-session';
 
@@ -55,10 +55,11 @@ export function useLobby(onChanges?: (changes: LobbyChanges) => void): LobbyStat
     if (previous?.player.id === next.player.id) listener.current?.(lobbyChanges(previous, next));
   }, []);
 
-  const refresh = useCallback(() => {
+  /** Reads the whole lobby; rejects only when the server could not be reached. */
+  const readLobby = useCallback(() => {
     const read = ++lastRead.current;
     heard.current ??= [];
-    onlineApi
+    return onlineApi
       .lobby()
       .then((fresh) => {
         const newest = read === lastRead.current;
@@ -80,8 +81,10 @@ export function useLobby(onChanges?: (changes: LobbyChanges) => void): LobbyStat
         // The session ended (its player is gone after a restart): back to signing in, saying why.
         if (caught instanceof ApiError && caught.code === 'auth/player-gone') signedOut(caught.message);
         else setError(describeError(caught));
+        if (isUnreachable(caught)) throw caught;
       });
   }, [show, signedOut]);
+  const refresh = useCallback(() => void readLobby().catch(() => {}), [readLobby]);
 
   const apply = useCallback(
     (game: GameSummary) => {
@@ -113,11 +116,11 @@ export function useLobby(onChanges?: (changes: LobbyChanges) => void): LobbyStat
       url: () => '/api/lobby/events',
       // A fresh stream may have missed changes while it was away: read on every (re)connect.
       events: { lobby: hear, ready: refresh },
-      poll: refresh,
+      poll: readLobby,
       pollMs: 5000,
       onConnection: setConnection,
     });
-  }, [refresh, hear]);
+  }, [refresh, readLobby, hear]);
 
   const loadMore = useCallback(async (list: GameList) => {
     const page = shown.current?.[list];

@@ -1,5 +1,5 @@
 import type { Player } from '@ttt/shared';
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api';
 import { onlineApi } from '../api-online';
 
@@ -12,6 +12,8 @@ export interface SessionState {
   signOut: () => Promise<void>;
   /** The server ended the session (its player is gone): signed out, saying why. */
   signedOut: (why: string) => void;
+  /** Asks the server again who is signed in (e.g. a game vanished: the server may have restarted). */
+  recheck: () => void;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -20,20 +22,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [player, setPlayer] = useState<Player | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let active = true;
+  const active = useRef(true);
+  const recheck = useCallback(() => {
     onlineApi
       .session()
-      .then((session) => active && setPlayer(session.player))
+      .then((session) => active.current && setPlayer(session.player))
       .catch((caught: unknown) => {
-        if (!active) return;
+        if (!active.current) return;
         setPlayer(null);
         setError(describeError(caught));
       });
-    return () => {
-      active = false;
-    };
   }, []);
+  useEffect(() => {
+    active.current = true;
+    recheck();
+    return () => {
+      active.current = false;
+    };
+  }, [recheck]);
 
   const signIn = useCallback(async (name: string, password: string, create = false) => {
     const session = await onlineApi.signIn(name, password, create);
@@ -53,7 +59,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   return (
-    <SessionContext.Provider value={{ player, error, signIn, signOut, signedOut }}>{children}</SessionContext.Provider>
+    <SessionContext.Provider value={{ player, error, signIn, signOut, signedOut, recheck }}>
+      {children}
+    </SessionContext.Provider>
   );
 }
 

@@ -1,5 +1,5 @@
 import { type GameView, type Mark, markOf, markOfMove, type Player } from '@ttt/shared';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -12,6 +12,7 @@ import { useDocumentTitle } from '../hooks/use-document-title';
 import { useGame } from '../hooks/use-game';
 import { useGameSignals } from '../hooks/use-game-signals';
 import { useNotifications } from '../hooks/use-notifications';
+import { useSession } from '../hooks/use-session';
 import { useStoredFlag } from '../hooks/use-stored-flag';
 import { Link, navigate } from '../router';
 
@@ -194,12 +195,39 @@ function Actions({
 }
 
 export function GamePage({ id, viewer, token }: { id: string; viewer: Player | null; token: string | null }) {
-  const { game, loadError, error, pending, connection, presence, move, act, dismissError, refresh } = useGame(id);
+  const { game, gone, loadError, error, pending, connection, presence, move, act, dismissError, refresh } = useGame(id);
+  // A game that vanished may mean a restart that forgot the player too: ask, so the page says so.
+  const { recheck } = useSession();
+  useEffect(() => {
+    if (gone) recheck();
+  }, [gone, recheck]);
   const [muted, setMuted] = useStoredFlag('ttt:muted', false);
   const notifications = useNotifications();
   useGameSignals(game, viewer?.id, { muted, notify: notifications.notify });
   useDocumentTitle(game ? gameTitle(game, viewer?.id) : null);
 
+  if (gone) {
+    return (
+      <div className="flex flex-col gap-5">
+        <SessionBar next={`/games/${id}`} />
+        <Card className="mx-auto max-w-md text-center">
+          <h1 className="text-xl font-bold">Game not found</h1>
+          <p className="mt-2 text-sm">
+            There is no game at this address, or no longer: a server that keeps games in memory forgets them when it
+            restarts.
+          </p>
+          <p className="mt-4 flex flex-wrap justify-center gap-4">
+            <Link href="/online" className={`rounded underline ${focusRing}`}>
+              Back to the lobby
+            </Link>
+            <Link href="/" className={`rounded underline ${focusRing}`}>
+              Play here
+            </Link>
+          </p>
+        </Card>
+      </div>
+    );
+  }
   if (loadError && !game) {
     return (
       <Card className="mx-auto max-w-md text-center">
