@@ -105,9 +105,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
     });
   }
+  // A line per request for machines (info); at a terminal only when LOG_LEVEL=debug asks.
+  const requestLevel = config.logRequests ? 'info' : 'debug';
   app.addHook('onResponse', (request, reply, done) => {
     const counts = scopes.get(request)?.counts;
-    request.log.info(
+    request.log[requestLevel](
       {
         method: request.method,
         url: request.url,
