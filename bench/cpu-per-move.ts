@@ -48,8 +48,8 @@ export async function onlineLoad(server: Server, settings: CpuPerMoveSettings) {
     Array.from({ length: settings.pairs }, async (_, i) => {
       const host = new Player(server.base, `cpuhost${i}`);
       const guest = new Player(server.base, `cpuguest${i}`);
-      await host.call('POST', '/api/session', { name: host.name, password: PASSWORD });
-      await guest.call('POST', '/api/session', { name: guest.name, password: PASSWORD });
+      await host.call('POST', '/api/session', { name: host.name, password: PASSWORD, create: true });
+      await guest.call('POST', '/api/session', { name: guest.name, password: PASSWORD, create: true });
       return { host, guest };
     }),
   );

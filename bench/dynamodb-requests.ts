@@ -43,8 +43,9 @@ export async function dynamodbRequests(): Promise<RequestsPerOperation> {
     await call('sign-in, new player', 'alice', 'POST', '/api/session', {
       name: 'alice',
       password: 'benchmark password',
+      create: true,
     });
-    await call(null, 'bob', 'POST', '/api/session', { name: 'bob', password: 'benchmark password' });
+    await call(null, 'bob', 'POST', '/api/session', { name: 'bob', password: 'benchmark password', create: true });
     await call('sign-in, known player', 'bob', 'POST', '/api/session', { name: 'bob', password: 'benchmark password' });
     const invitation = await call('create (invite by name)', 'alice', 'POST', '/api/games', { opponent: 'bob' });
     const game = await call('accept', 'bob', 'POST', `/api/games/${invitation.id}/accept`, {});

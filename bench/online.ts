@@ -75,8 +75,8 @@ export async function moveToEvent(options: {
     Array.from({ length: options.parallel }, async () => {
       const host = new Player(options.moveBase, name('host'));
       const guest = new Player(options.moveBase, name('guest'));
-      await host.call('POST', '/api/session', { name: host.name, password: 'benchmark password' });
-      await guest.call('POST', '/api/session', { name: guest.name, password: 'benchmark password' });
+      await host.call('POST', '/api/session', { name: host.name, password: 'benchmark password', create: true });
+      await guest.call('POST', '/api/session', { name: guest.name, password: 'benchmark password', create: true });
       return { host, guest };
     }),
   );

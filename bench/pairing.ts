@@ -37,8 +37,8 @@ export async function playAnyone(options: {
   for (let round = 0; round < total; round++) {
     const waiter = new Player(options.firstBase, name('waiter'));
     const joiner = new Player(options.secondBase, name('joiner'));
-    await waiter.call('POST', '/api/session', { name: waiter.name, password: 'benchmark password' });
-    await joiner.call('POST', '/api/session', { name: joiner.name, password: 'benchmark password' });
+    await waiter.call('POST', '/api/session', { name: waiter.name, password: 'benchmark password', create: true });
+    await joiner.call('POST', '/api/session', { name: joiner.name, password: 'benchmark password', create: true });
     const lobby = await EventReader.open(`${options.firstBase}/api/lobby/events`, { cookie: waiter.cookie });
     try {
       await lobby.next((event) => event.event === 'ready');

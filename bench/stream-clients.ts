@@ -154,7 +154,7 @@ async function setup(command: Extract<Command, { type: 'setup' }>) {
     Array.from({ length: command.players }, (_, i) => `${command.prefix}${i}`),
     8,
     async (name) => {
-      const answer = await expectOk('POST', '/api/session', { name, password: 'benchmark password' });
+      const answer = await expectOk('POST', '/api/session', { name, password: 'benchmark password', create: true });
       players.push({ name, cookie: answer.cookie });
     },
   );

@@ -25,16 +25,20 @@ export class OnlinePlayer {
     return new OnlinePlayer(context, page, uniqueName(name));
   }
 
+  /** Whether this player's account exists: the first sign-in confirms creating it. */
+  private signedUp = false;
+
   /**
    * A player with an account and no page: signed up straight through the API, for when a test
    * needs someone else to send an invitation (two players have one pending invitation at a time).
    */
-  static async signedUp(browser: Browser, name: string, baseURL?: string): Promise<OnlinePlayer> {
+  static async withAccount(browser: Browser, name: string, baseURL?: string): Promise<OnlinePlayer> {
     const player = await OnlinePlayer.open(browser, name, baseURL);
     const response = await player.context.request.post('/api/session', {
-      data: { name: player.name, password: PASSWORD },
+      data: { name: player.name, password: PASSWORD, create: true },
     });
     expect(response.ok(), await response.text()).toBe(true);
+    player.signedUp = true;
     return player;
   }
 
@@ -46,11 +50,21 @@ export class OnlinePlayer {
 
   async signIn() {
     await this.page.goto('/online');
+    await this.fillSignIn();
+    await expect(this.page.getByRole('heading', { name: `Hello, ${this.name}` })).toBeVisible();
+    await expect(this.connection).toHaveAttribute('data-connection', 'live');
+  }
+
+  /** Fills the sign-in form and sends it; a new name is confirmed ("Create …") the first time. */
+  async fillSignIn() {
     await this.page.getByLabel('Name').fill(this.name);
     await this.page.getByLabel('Password').fill(PASSWORD);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(this.page.getByRole('heading', { name: `Hello, ${this.name}` })).toBeVisible();
-    await expect(this.connection).toHaveAttribute('data-connection', 'live');
+    if (!this.signedUp) {
+      await expect(this.page.getByText(`No player is called ${this.name}. Create this account?`)).toBeVisible();
+      await this.page.getByRole('button', { name: `Create ${this.name}` }).click();
+      this.signedUp = true;
+    }
   }
 
   get status(): Locator {

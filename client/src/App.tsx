@@ -1,18 +1,26 @@
 import { lazy, type ReactNode, Suspense } from 'react';
 import { Layout } from './components/Layout';
 import { Spinner } from './components/ui';
+import { isOnlinePage } from './online-path';
 import { LocalPage } from './pages/LocalPage';
 import { Link, useLocation } from './router';
 
 const OnlinePages = lazy(() => import('./pages/OnlinePages'));
 
+const link = 'text-indigo-700 underline dark:text-indigo-300';
+
+/** Any path but the app's own pages; the server answers these with a 404 status too. */
 function NotFound() {
   return (
     <div className="py-16 text-center">
       <h1 className="text-2xl font-bold">Page not found</h1>
-      <p className="mt-2">
-        <Link href="/" className="text-indigo-700 underline dark:text-indigo-300">
-          Play tic-tac-toe
+      <p className="mt-2">There is nothing at this address.</p>
+      <p className="mt-4 flex justify-center gap-6">
+        <Link href="/" className={link}>
+          Play here
+        </Link>
+        <Link href="/online" className={link}>
+          Play online
         </Link>
       </p>
     </div>
@@ -23,7 +31,7 @@ export function App() {
   const { pathname, search } = useLocation();
   let page: ReactNode;
   if (pathname === '/') page = <LocalPage />;
-  else if (pathname === '/online' || pathname.startsWith('/games/')) {
+  else if (isOnlinePage(pathname)) {
     page = (
       <Suspense fallback={<Spinner label="Loading online play…" />}>
         <OnlinePages pathname={pathname} search={search} />

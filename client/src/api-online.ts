@@ -22,8 +22,9 @@ import { request } from './api';
 /** Online play's endpoints; `request` in api.ts does the fetching and checking. */
 export const onlineApi = {
   session: (): Promise<Session> => request('GET', '/api/session', SessionSchema),
-  signIn: (name: string, password: string): Promise<Session> =>
-    request('POST', '/api/session', SessionSchema, { name, password }),
+  /** Without `create`, a name nobody has answers 404 auth/unknown-player. */
+  signIn: (name: string, password: string, create: boolean): Promise<Session> =>
+    request('POST', '/api/session', SessionSchema, { name, password, ...(create ? { create } : {}) }),
   signOut: (): Promise<Session> => request('DELETE', '/api/session', SessionSchema),
   lobby: (): Promise<Lobby> => request('GET', '/api/lobby', LobbySchema),
   list: (list: GameList, cursor: string): Promise<GamePage> =>

@@ -23,7 +23,7 @@ test.describe('the lobby, live', () => {
     const finished = alice.section('Finished games');
 
     // Bob and Carol invite Alice: the newer on top. She declines Bob's here; Carol cancels hers.
-    const carol = await OnlinePlayer.signedUp(browser, 'carol', secondBaseURL);
+    const carol = await OnlinePlayer.withAccount(browser, 'carol', secondBaseURL);
     const first = await bob.call('/api/games', { opponent: alice.name });
     const second = await carol.call('/api/games', { opponent: alice.name });
     await expect(received.getByRole('listitem')).toHaveCount(2);
@@ -104,7 +104,7 @@ test.describe('the lobby, live', () => {
     const handed = alice.page.waitForEvent('requestfinished', (request) => request.url().endsWith('/api/lobby'));
     release();
     await handed;
-    const carol = await OnlinePlayer.signedUp(browser, 'carol', secondBaseURL);
+    const carol = await OnlinePlayer.withAccount(browser, 'carol', secondBaseURL);
     const second = await carol.call('/api/games', { opponent: alice.name });
     await carol.close();
     await expect(alice.page.getByTestId(`game-${second.id}`)).toBeVisible();

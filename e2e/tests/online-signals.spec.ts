@@ -229,7 +229,7 @@ test.describe('turn signals', () => {
     const first = await bob.call('/api/games', { opponent: alice.name });
     await expect(invitations).toHaveCount(1);
     await fake.hide(true);
-    const carol = await OnlinePlayer.signedUp(browser, 'carol', secondBaseURL);
+    const carol = await OnlinePlayer.withAccount(browser, 'carol', secondBaseURL);
     const second = await carol.call('/api/games', { opponent: alice.name });
     await carol.close();
     await expect(invitations).toHaveCount(2);

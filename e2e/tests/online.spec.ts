@@ -196,9 +196,7 @@ test.describe('online play', () => {
     // Dave opens the link signed out, signs in, and comes back to accept.
     await dave.page.goto(link);
     await dave.page.getByRole('link', { name: 'Sign in to accept' }).click();
-    await dave.page.getByLabel('Name').fill(dave.name);
-    await dave.page.getByLabel('Password').fill('a long enough password');
-    await dave.page.getByRole('button', { name: 'Sign in' }).click();
+    await dave.fillSignIn();
     await dave.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
     await expect(dave.status).toHaveText('Your turn');
     await expect(alice.status).toHaveText(`Waiting for ${dave.name}`);

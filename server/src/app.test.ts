@@ -29,11 +29,36 @@ describe('health', () => {
 
 describe('the built client', () => {
   it('serves index.html at / and at client routes, revalidated on every load', async () => {
-    for (const url of ['/', '/online', '/games/abc?x=1']) {
+    for (const url of ['/', '/online', '/online?next=%2Fgames%2Fx', `/games/${'A'.repeat(22)}?x=1`]) {
       const response = await app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(200);
       expect(response.body).toContain('tic-tac-toe test page');
       expect(response.headers['cache-control']).toBe('no-cache');
+    }
+  });
+
+  it('answers other paths with 404: the page (its not-found view) to a browser, JSON otherwise', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    for (const url of [
+      '/games/does-not-exist',
+      `/games/${'A'.repeat(21)}`,
+      `/games/${'A'.repeat(22)}/more`,
+      '/nothing',
+      '/online/extra',
+      '/index.htm?x=1',
+    ]) {
+      const page = await app.inject({ method: 'GET', url, headers: html });
+      expect(page.statusCode, url).toBe(404);
+      expect(page.headers['content-type'], url).toMatch(/^text\/html/);
+      expect(page.body).toContain('tic-tac-toe test page');
+      expect(page.headers['cache-control']).toBe('no-cache');
+
+      const machine = await app.inject({ method: 'GET', url });
+      expect(machine.statusCode, url).toBe(404);
+      expect(machine.json()).toMatchObject({
+        code: 'not-found',
+        error: expect.stringContaining(url.split('?')[0] ?? url),
+      });
     }
   });
 
@@ -132,7 +157,7 @@ describe('security headers by kind of answer', () => {
   });
 
   it('pages carry helmet’s full set and are revalidated, not barred from caches', async () => {
-    for (const url of ['/', '/online', '/games/abc']) {
+    for (const url of ['/', '/online', `/games/${'A'.repeat(22)}`]) {
       const response = await app.inject({ method: 'GET', url });
       expect(response.headers['content-type'], url).toMatch(/^text\/html/);
       expectPageHeaders(response, url);

@@ -105,9 +105,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
     });
   }
+  // A line per request for machines (info); at a terminal only when LOG_LEVEL=debug asks.
+  const requestLevel = config.logRequests ? 'info' : 'debug';
   app.addHook('onResponse', (request, reply, done) => {
     const counts = scopes.get(request)?.counts;
-    request.log.info(
+    request.log[requestLevel](
       {
         method: request.method,
         url: request.url,
@@ -151,9 +153,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(healthRoutes);
   await app.register(classicRoutes, { random: options.random ?? Math.random });
-  await app.register(sessionRoutes, { accounts: new Accounts(store, now) });
+  const accounts = new Accounts(store, now);
+  await app.register(sessionRoutes, { accounts });
   await app.register(gameRoutes, { games, live: liveUpdates });
-  await app.register(lobbyRoutes, { games, feed: liveUpdates.feed });
+  await app.register(lobbyRoutes, { games, feed: liveUpdates.feed, accounts });
   await app.register(pairingRoutes, { pairings: new Pairings(store, games, now) });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(client, { root: config.clientDir });

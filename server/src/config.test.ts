@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       port: 5000,
       host: '0.0.0.0',
       logLevel: 'info',
+      logFormat: 'json',
+      logRequests: true,
       sessionSecret: undefined,
       trustProxy: false,
       storage: {
@@ -50,6 +52,8 @@ describe('loadConfig', () => {
       PORT: '8080',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'pretty',
+      LOG_REQUESTS: 'true',
       SESSION_SECRET: 's'.repeat(32),
       SESSION_SECRET_PREVIOUS: 'p'.repeat(32),
       TRUST_PROXY: 'true',
@@ -71,6 +75,8 @@ describe('loadConfig', () => {
       port: 8080,
       host: '127.0.0.1',
       logLevel: 'debug',
+      logFormat: 'pretty',
+      logRequests: true,
       sessionSecret: 's'.repeat(32),
       sessionSecretPrevious: 'p'.repeat(32),
       trustProxy: true,
@@ -93,6 +99,20 @@ describe('loadConfig', () => {
     });
   });
 
+  it('logs readably, without a line per request, when stdout is a terminal; JSON with requests otherwise', () => {
+    expect(loadConfig({}, { terminal: true })).toMatchObject({ logFormat: 'pretty', logRequests: false });
+    expect(loadConfig({}, { terminal: false })).toMatchObject({ logFormat: 'json', logRequests: true });
+    expect(loadConfig({ LOG_FORMAT: 'json' }, { terminal: true })).toMatchObject({
+      logFormat: 'json',
+      logRequests: true,
+    });
+    expect(loadConfig({ LOG_REQUESTS: 'yes' }, { terminal: true })).toMatchObject({
+      logFormat: 'pretty',
+      logRequests: true,
+    });
+    expect(loadConfig({ LOG_REQUESTS: 'false' })).toMatchObject({ logFormat: 'json', logRequests: false });
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', SESSION_SECRET: '' })).toMatchObject({ port: 5000, sessionSecret: undefined });
   });
@@ -107,6 +127,8 @@ describe('loadConfig', () => {
     [{ MAX_STREAMS: 'lots' }, /MAX_STREAMS: must be a whole number of streams \(got "lots"\)/],
     [{ PORT: '0' }, /PORT: must be 1 or more/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: .*"loud"/],
+    [{ LOG_FORMAT: 'text' }, /LOG_FORMAT: .*"text"/],
+    [{ LOG_REQUESTS: 'some' }, /LOG_REQUESTS: .*"some"/],
     [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],
     [{ STORAGE: 'postgres' }, /STORAGE: .*"postgres"/],
     [{ AWS_REGION: 'US East' }, /AWS_REGION: must be a region name such as us-east-1 \(got "US East"\)/],

@@ -12,6 +12,15 @@ const booleanFlag = (fallback: boolean) =>
     z.transform((value) => value === 'true' || value === '1' || value === 'yes'),
   );
 
+/** The same, with no default: unset stays undefined. */
+const optionalFlag = () =>
+  z.optional(
+    z.pipe(
+      z.enum(['true', 'false', '1', '0', 'yes', 'no']),
+      z.transform((value) => value === 'true' || value === '1' || value === 'yes'),
+    ),
+  );
+
 /** A whole number within bounds, from its decimal text. */
 const wholeNumberText = (min: number, max: number, unit = '') =>
   z.pipe(
@@ -30,6 +39,8 @@ const EnvSchema = z.object({
   PORT: wholeNumber(1, 65535, 5000),
   HOST: z._default(z.string().check(z.minLength(1, 'must not be empty')), '0.0.0.0'),
   LOG_LEVEL: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  LOG_FORMAT: z.optional(z.enum(['json', 'pretty'])),
+  LOG_REQUESTS: optionalFlag(),
   SESSION_SECRET: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   SESSION_SECRET_PREVIOUS: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   TRUST_PROXY: booleanFlag(false),
@@ -91,6 +102,10 @@ export interface Config {
   port: number;
   host: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** JSON lines for machines, or readable lines for a person (the default when stdout is a terminal). */
+  logFormat: 'json' | 'pretty';
+  /** A line per request at info; otherwise at debug (the default with the readable format). */
+  logRequests: boolean;
   /** Secret the session key is derived from; unset means a random key for this process only. */
   sessionSecret: string | undefined;
   /** The secret before the last rotation: its cookies are still read, then re-sealed. */
@@ -203,7 +218,12 @@ function isAwsEndpoint(endpoint: string): boolean {
   return /\.amazonaws\.com(\.cn)?$/.test(new URL(endpoint).hostname);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
+export interface ProcessFacts {
+  /** stdout is a terminal: a person is reading the logs. */
+  terminal: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, facts: ProcessFacts = { terminal: false }): Config {
   const fromEnv = withoutEmpty(env);
   const file = fromEnv.CONFIG_FILE ? readConfigFile(fromEnv.CONFIG_FILE) : undefined;
   // The environment wins over the file, and either region variable wins over the file's region.
@@ -223,10 +243,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   const e = parsed.data;
   const endpoint = e.DYNAMODB_ENDPOINT;
+  const logFormat = e.LOG_FORMAT ?? (facts.terminal ? 'pretty' : 'json');
   return {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    logFormat,
+    logRequests: e.LOG_REQUESTS ?? logFormat === 'json',
     sessionSecret: e.SESSION_SECRET,
     sessionSecretPrevious: e.SESSION_SECRET_PREVIOUS,
     trustProxy: e.TRUST_PROXY,

@@ -3,6 +3,8 @@ import type { RefusalCode } from '@ttt/shared';
 /** Every code the game's own layers (the rules, the service, the stores) can answer with. */
 export type DomainErrorCode =
   | RefusalCode
+  | 'auth/unknown-player'
+  | 'auth/player-gone'
   | 'game/not-found'
   | 'storage/exists'
   | 'storage/unavailable'

@@ -68,6 +68,12 @@ export const DOMAIN_ERRORS: Record<
   DomainErrorCode,
   { status: number; message: string | ((details: Readonly<Record<string, string>>) => string); retryAfter?: number }
 > = {
+  'auth/unknown-player': { status: 404, message: ({ name }) => `No player is called ${name}. Create this account?` },
+  'auth/player-gone': {
+    status: 401,
+    message: ({ name }) =>
+      `You were signed out: this server no longer knows ${name}. A server that keeps players in memory forgets them when it restarts; sign in to create the account again.`,
+  },
   'game/not-found': { status: 404, message: 'There is no game at this address' },
   'game/self-invite': { status: 400, message: "You can't invite yourself; invite another player" },
   'game/not-invitee': { status: 403, message: 'Only the invited player can answer this invitation' },

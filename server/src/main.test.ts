@@ -16,8 +16,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const children: ChildProcess[] = [];
 
 /** The real process, from source: `node --import tsx server/src/main.ts`. */
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', main], {
+function start(env: Record<string, string>, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', '--conditions=source', main], {
     cwd: root,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,6 +36,15 @@ function start(env: Record<string, string>) {
 
 type LogLine = Record<string, unknown>;
 const isListening = (line: LogLine) => String(line.msg).startsWith('Server listening at');
+const isReady = (line: LogLine) => String(line.msg).startsWith('Tic-tac-toe is ready: http://');
+
+/** A module hook that makes importing pino-pretty fail: proof that a process never loads it. */
+const WITHOUT_PINO_PRETTY = [
+  '--import',
+  `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(
+    `data:text/javascript,export async function resolve(s,c,n){if(s==='pino-pretty')throw new Error('pino-pretty was imported');return n(s,c)}`,
+  )})`,
+];
 
 /**
  * The JSON lines the server has logged, once `done` holds for them: lines are gathered and
@@ -85,8 +94,16 @@ describe('the server process', () => {
     const port = await freePort();
     const server = start({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     await waitForHealth(port);
-    const lines = await logLines(server, (logged) => logged.some(isListening), 'the server says where it listens');
+    await fetch(`http://127.0.0.1:${port}/state`);
+    // Not at a terminal: the ready line is JSON too, and every request has its line at info.
+    const isRequest = (line: LogLine) => line.msg === 'request' && line.url === '/state' && line.level === 30;
+    const lines = await logLines(
+      server,
+      (logged) => logged.some(isReady) && logged.some(isRequest),
+      'the server says it is ready, and logs the request',
+    );
     expect(lines.some((line) => line.level === 40 && /SESSION_SECRET is not set/.test(String(line.msg)))).toBe(true);
+    expect(lines.find(isReady)).toMatchObject({ level: 30, url: `http://127.0.0.1:${port}` });
     server.child.kill('SIGTERM');
     const [code] = await server.exited;
     expect(code).toBe(0);
@@ -102,6 +119,53 @@ describe('the server process', () => {
     server.child.kill('SIGINT');
     const [code] = await server.exited;
     expect(code).toBe(0);
+  });
+});
+
+describe('the server process’s logs for a person', () => {
+  it('at a terminal (LOG_FORMAT=pretty): readable lines, one plain ready line, no line per request', async () => {
+    const port = await freePort();
+    const server = start({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_FORMAT: 'pretty',
+      SESSION_SECRET: 'x'.repeat(40),
+    });
+    await waitForHealth(port);
+    await until(() => server.output().includes(`\nTic-tac-toe is ready: http://127.0.0.1:${port}\n`), 'the ready line');
+    await fetch(`http://127.0.0.1:${port}/state`);
+    server.child.kill('SIGTERM');
+    expect((await server.exited)[0]).toBe(0);
+    const output = server.output();
+    expect(output).toMatch(/INFO.*: Server listening at http:\/\/127\.0\.0\.1/);
+    expect(output).not.toContain('{"level"');
+    expect(output).not.toMatch(/\brequest\b/);
+  });
+
+  it('asked for them (LOG_REQUESTS=true), a readable line per request', async () => {
+    const port = await freePort();
+    const server = start({ PORT: String(port), HOST: '127.0.0.1', LOG_FORMAT: 'pretty', LOG_REQUESTS: 'true' });
+    await waitForHealth(port);
+    await until(() => server.output().includes('Tic-tac-toe is ready'), 'the ready line');
+    await fetch(`http://127.0.0.1:${port}/state`);
+    server.child.kill('SIGTERM');
+    expect((await server.exited)[0]).toBe(0);
+    expect(server.output()).toMatch(/INFO: request\n(?: {4}.*\n)*? {4}url: "\/state"/);
+  });
+
+  it('loads pino-pretty only for the readable format: JSON output never imports it', async () => {
+    const port = await freePort();
+    const json = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: 'x'.repeat(40) }, WITHOUT_PINO_PRETTY);
+    await waitForHealth(port);
+    await logLines(json, (logged) => logged.some(isReady), 'the server says it is ready');
+    json.child.kill('SIGTERM');
+    expect((await json.exited)[0]).toBe(0);
+
+    // The same hook stops the readable format: it does look at the import.
+    const pretty = start({ PORT: String(port), HOST: '127.0.0.1', LOG_FORMAT: 'pretty' }, WITHOUT_PINO_PRETTY);
+    const [code] = await pretty.exited;
+    expect(code).not.toBe(0);
+    expect(pretty.output()).toContain('pino-pretty was imported');
   });
 });
 
@@ -171,7 +235,7 @@ describe('the server process on DynamoDB', () => {
     const signIn = await fetch(`http://127.0.0.1:${port}/api/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'dynamo_player', password: 'correct horse battery' }),
+      body: JSON.stringify({ name: 'dynamo_player', password: 'correct horse battery', create: true }),
     });
     expect(signIn.status).toBe(200);
     expect(await signIn.json()).toMatchObject({ created: true });

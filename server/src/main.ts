@@ -1,6 +1,6 @@
-import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createLogger, readyUrl } from './logger.js';
 import { createLive } from './online/live.js';
 import { redacted } from './online/redis-bus.js';
 import { connectionCaps, readOpenFilesLimit } from './open-files.js';
@@ -11,7 +11,7 @@ import type { Store } from './storage/types.js';
 async function main() {
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, { terminal: process.stdout.isTTY === true });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -22,13 +22,9 @@ async function main() {
 
   // The SDK warns about Node 20 on every start; the app supports it (see docs/dynamodb.md).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  // Log lines are gathered and written to stdout synchronously, 4 KB at a time and at least
-  // every 250 ms. pino's default hands every line to libuv's thread pool (~60 µs of CPU per
-  // /move request); a synchronous write per line costs a system call per request instead.
-  const destination = pino.destination({ sync: true, minLength: 4096, periodicFlush: 250 });
-  const log = pino({ level: config.logLevel }, destination);
+  const { log, flush } = await createLogger(config);
   // Every way out (process.exit, an uncaught error) writes what is still gathered first.
-  process.on('exit', () => destination.flushSync());
+  process.on('exit', flush);
   let store: Store;
   try {
     store = await createStore(config, log);
@@ -106,6 +102,10 @@ async function main() {
     app.log.fatal({ err: error }, `could not listen on ${config.host}:${config.port}`);
     process.exit(1);
   }
+  // One line a newcomer sees: a plain one at a terminal, a JSON line like the others otherwise.
+  const url = readyUrl(config.host, config.port);
+  if (config.logFormat === 'pretty') process.stdout.write(`\nTic-tac-toe is ready: ${url}\n\n`);
+  else app.log.info({ url }, `Tic-tac-toe is ready: ${url}`);
 }
 
 void main();

@@ -17,7 +17,12 @@ export const InviteTokenSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/,
 export const PlayerSchema = z.object({ id: z.string(), name: z.string() });
 export type Player = z.infer<typeof PlayerSchema>;
 
-export const SignInRequestSchema = z.object({ name: PlayerNameSchema, password: PasswordSchema });
+export const SignInRequestSchema = z.object({
+  name: PlayerNameSchema,
+  password: PasswordSchema,
+  /** Create the account when nobody has the name yet; without it an unknown name is refused (404). */
+  create: z.optional(z.boolean()),
+});
 export type SignInRequest = z.infer<typeof SignInRequestSchema>;
 export const SessionSchema = z.object({
   player: z.nullable(PlayerSchema),

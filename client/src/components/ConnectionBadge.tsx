@@ -3,10 +3,20 @@ import type { Connection } from '../live';
 const LABELS: Record<Connection, string> = {
   live: 'Live',
   connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
   polling: 'Updating every few seconds',
+  offline: "Can't reach the server",
 };
 
-/** How fresh the page is: streaming, reconnecting, or polling. */
+const DOTS: Record<Connection, string> = {
+  live: 'bg-emerald-500',
+  connecting: 'bg-slate-400',
+  reconnecting: 'bg-slate-400',
+  polling: 'bg-amber-500',
+  offline: 'bg-red-500',
+};
+
+/** How fresh the page is: streaming, reconnecting, polling, or the server not answering. */
 export function ConnectionBadge({ connection }: { connection: Connection }) {
   return (
     <span
@@ -14,10 +24,7 @@ export function ConnectionBadge({ connection }: { connection: Connection }) {
       data-connection={connection}
       className="inline-flex items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400"
     >
-      <span
-        aria-hidden="true"
-        className={`size-2 rounded-full ${connection === 'live' ? 'bg-emerald-500' : connection === 'polling' ? 'bg-amber-500' : 'bg-slate-400'}`}
-      />
+      <span aria-hidden="true" className={`size-2 rounded-full ${DOTS[connection]}`} />
       {LABELS[connection]}
     </span>
   );

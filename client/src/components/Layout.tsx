@@ -1,9 +1,10 @@
 import type { ReactNode } from 'react';
+import { isOnlinePage } from '../online-path';
 import { Link, useLocation } from '../router';
 
 const NAV = [
   { href: '/', label: 'Play here', matches: (path: string) => path === '/' },
-  { href: '/online', label: 'Play online', matches: (path: string) => path !== '/' },
+  { href: '/online', label: 'Play online', matches: isOnlinePage },
 ];
 
 export function Layout({ children, account }: { children: ReactNode; account?: ReactNode }) {

@@ -1,19 +1,28 @@
 import { PasswordSchema, PlayerNameSchema } from '@ttt/shared';
 import { type FormEvent, useId, useState } from 'react';
+import { ApiError } from '../api';
 import { useAction } from '../hooks/use-action';
 import { useSession } from '../hooks/use-session';
+import { CreateAccountQuestion } from './CreateAccountQuestion';
 import { ErrorMessage } from './ErrorMessage';
 import { Button, Card, focusRing } from './ui';
 
 const input = `w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-base dark:border-slate-600 dark:bg-slate-950 ${focusRing}`;
 
-/** One form: a new name creates the account, a known one signs in. */
+/** One form: a known name signs in; a name nobody has yet asks once before creating the account. */
 export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
   const { signIn } = useSession();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const signingIn = useAction(async (trimmed: string) => {
-    await signIn(trimmed, password);
+  /** The name the server knows nobody by; the question goes as soon as the name is edited. */
+  const [unknownName, setUnknownName] = useState<string | null>(null);
+  const signingIn = useAction(async (trimmed: string, create: boolean) => {
+    try {
+      await signIn(trimmed, password, create);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.code === 'auth/unknown-player') return setUnknownName(trimmed);
+      throw caught;
+    }
     onSignedIn?.();
   });
   const { error, setError, pending } = signingIn;
@@ -36,14 +45,14 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
       setError(null);
       return;
     }
-    await signingIn.run(trimmed);
+    await signingIn.run(trimmed, false);
   };
 
   return (
     <Card className="mx-auto w-full max-w-md">
       <h1 className="text-2xl font-bold">Play online</h1>
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-        Sign in to invite a friend. A name nobody has yet creates your account with this password.
+        Sign in to invite a friend. A name nobody has yet asks once, then creates your account with this password.
       </p>
       <form className="mt-6 flex flex-col gap-4" onSubmit={submit} noValidate>
         <div className="flex flex-col gap-1">
@@ -100,6 +109,9 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
             )
           }
         />
+        {unknownName !== null && unknownName === name.trim() ? (
+          <CreateAccountQuestion name={unknownName} pending={pending} create={() => signingIn.run(unknownName, true)} />
+        ) : null}
         <Button type="submit" variant="primary" disabled={pending} className="py-3 text-base">
           {pending ? 'Signing in…' : 'Sign in'}
         </Button>

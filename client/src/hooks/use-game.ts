@@ -11,7 +11,7 @@ import {
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, describeError } from '../api';
 import { onlineApi } from '../api-online';
-import { type Connection, subscribe } from '../live';
+import { type Connection, isUnreachable, subscribe } from '../live';
 import { useAction } from './use-action';
 
 /** An answer to our own request may replace what is shown unless it is an older version. */
@@ -42,8 +42,10 @@ export function withPendingMove(view: GameView, pending: PendingMove | null): Ga
 const REFRESH_CODES = new Set(['game/stale', 'move/not-your-turn', 'move/cell-taken', 'game/over', 'game/not-started']);
 
 export interface GameState {
-  /** The game as drawn: with our own move at once, while it is on its way. */
+  /** The game as drawn: with our own move at once, while it is on its way; null once gone. */
   game: GameView | null;
+  /** The server has no such game (e.g. it restarted on the in-memory store): nothing more to show. */
+  gone: boolean;
   /** Loading failed (e.g. no such game). */
   loadError: string | null;
   /** The last action failed. */
@@ -69,6 +71,7 @@ export interface GameState {
 export function useGame(id: string): GameState {
   const [game, setGame] = useState<GameView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [gone, setGone] = useState(false);
   const [connection, setConnection] = useState<Connection>('connecting');
   const [presence, setPresence] = useState<Presence | null>(null);
   const current = useRef<GameView | null>(null);
@@ -80,35 +83,51 @@ export function useGame(id: string): GameState {
     setGame(next);
   }, []);
 
-  const refresh = useCallback(() => {
-    onlineApi
-      .game(id)
-      .then((fresh) => {
-        setLoadError(null);
-        show(fresh);
-      })
-      .catch((caught: unknown) => {
-        if (!current.current) setLoadError(describeError(caught));
-      });
-  }, [id, show]);
+  /** Live updates of this game; stopped once the game is gone. */
+  const stopLive = useRef<() => void>(() => {});
+  const isGone = useCallback((caught: unknown) => {
+    if (!(caught instanceof ApiError && caught.code === 'game/not-found')) return false;
+    stopLive.current();
+    setGone(true);
+    return true;
+  }, []);
+
+  /** Reads the game; rejects only when the server could not be reached. */
+  const read = useCallback(
+    () =>
+      onlineApi.game(id).then(
+        (fresh) => {
+          setLoadError(null);
+          show(fresh);
+        },
+        (caught: unknown) => {
+          if (isGone(caught)) return;
+          if (!current.current) setLoadError(describeError(caught));
+          if (isUnreachable(caught)) throw caught;
+        },
+      ),
+    [id, show, isGone],
+  );
+  const refresh = useCallback(() => void read().catch(() => {}), [read]);
 
   // Without a stream (polling), presence is read with the game.
   const poll = useCallback(() => {
-    refresh();
     onlineApi
       .presence(id)
       .then(setPresence)
       .catch(() => {});
-  }, [id, refresh]);
+    return read();
+  }, [id, read]);
 
   useEffect(() => {
     current.current = null;
     setGame(null);
+    setGone(false);
     setPendingMove(null);
     setLoadError(null);
     setPresence(null);
     refresh();
-    return subscribe({
+    const stop = subscribe({
       url: () =>
         `/api/games/${encodeURIComponent(id)}/events${current.current ? `?since=${current.current.version}` : ''}`,
       // Every pushed change goes through the rules' own applyEvent; a gap means read it again.
@@ -130,18 +149,22 @@ export function useGame(id: string): GameState {
       poll,
       onConnection: setConnection,
     });
+    stopLive.current = stop;
+    return stop;
   }, [id, refresh, poll, show]);
 
   // A refusal that means the page is behind (the board changed, it is not our turn): read it again.
   const action = useAction(
     (send: () => Promise<GameView>) => send(),
     (caught) => {
+      if (isGone(caught)) return;
       if (caught instanceof ApiError && REFRESH_CODES.has(caught.code)) refresh();
     },
   );
 
   return {
-    game: game && withPendingMove(game, pendingMove),
+    game: gone ? null : game && withPendingMove(game, pendingMove),
+    gone,
     loadError,
     error: action.error,
     pending: action.pending,

@@ -7,10 +7,11 @@ import {
   type Lobby,
 } from '@ttt/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { describeError } from '../api';
+import { ApiError, describeError } from '../api';
 import { onlineApi } from '../api-online';
-import { type Connection, subscribe } from '../live';
+import { type Connection, isUnreachable, subscribe } from '../live';
 import { type LobbyChanges, lobbyChanges } from '../turn-signals';
+import { useSession } from './use-session';
 
 const LISTS: GameList[] = ['received', 'sent', 'playing', 'finished'];
 
@@ -50,6 +51,7 @@ export function useLobby(
   listener.current = onChanges;
   const gameListener = useRef(onGame);
   gameListener.current = onGame;
+  const { signedOut } = useSession();
 
   const show = useCallback((next: Lobby) => {
     const previous = shown.current;
@@ -59,10 +61,11 @@ export function useLobby(
     if (previous?.player.id === next.player.id) listener.current?.(lobbyChanges(previous, next));
   }, []);
 
-  const refresh = useCallback(() => {
+  /** Reads the whole lobby; rejects only when the server could not be reached. */
+  const readLobby = useCallback(() => {
     const read = ++lastRead.current;
     heard.current ??= [];
-    onlineApi
+    return onlineApi
       .lobby()
       .then((fresh) => {
         const newest = read === lastRead.current;
@@ -81,9 +84,13 @@ export function useLobby(
       .catch((caught: unknown) => {
         if (read !== lastRead.current) return;
         heard.current = null;
-        setError(describeError(caught));
+        // The session ended (its player is gone after a restart): back to signing in, saying why.
+        if (caught instanceof ApiError && caught.code === 'auth/player-gone') signedOut(caught.message);
+        else setError(describeError(caught));
+        if (isUnreachable(caught)) throw caught;
       });
-  }, [show]);
+  }, [show, signedOut]);
+  const refresh = useCallback(() => void readLobby().catch(() => {}), [readLobby]);
 
   const apply = useCallback(
     (game: GameSummary) => {
@@ -117,11 +124,11 @@ export function useLobby(
       url: () => '/api/lobby/events',
       // A fresh stream may have missed changes while it was away: read on every (re)connect.
       events: { lobby: hear, ready: refresh },
-      poll: refresh,
+      poll: readLobby,
       pollMs: 5000,
       onConnection: setConnection,
     });
-  }, [refresh, hear]);
+  }, [refresh, readLobby, hear]);
 
   const loadMore = useCallback(async (list: GameList) => {
     const page = shown.current?.[list];

@@ -1,5 +1,5 @@
 import type { Player } from '@ttt/shared';
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api';
 import { onlineApi } from '../api-online';
 
@@ -7,8 +7,13 @@ export interface SessionState {
   /** undefined while loading, null when signed out. */
   player: Player | null | undefined;
   error: string | null;
-  signIn: (name: string, password: string) => Promise<{ created: boolean }>;
+  /** `create`: make the account when nobody has the name yet (otherwise 404 auth/unknown-player). */
+  signIn: (name: string, password: string, create?: boolean) => Promise<{ created: boolean }>;
   signOut: () => Promise<void>;
+  /** The server ended the session (its player is gone): signed out, saying why. */
+  signedOut: (why: string) => void;
+  /** Asks the server again who is signed in (e.g. a game vanished: the server may have restarted). */
+  recheck: () => void;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -17,23 +22,27 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [player, setPlayer] = useState<Player | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let active = true;
+  const active = useRef(true);
+  const recheck = useCallback(() => {
     onlineApi
       .session()
-      .then((session) => active && setPlayer(session.player))
+      .then((session) => active.current && setPlayer(session.player))
       .catch((caught: unknown) => {
-        if (!active) return;
+        if (!active.current) return;
         setPlayer(null);
         setError(describeError(caught));
       });
-    return () => {
-      active = false;
-    };
   }, []);
+  useEffect(() => {
+    active.current = true;
+    recheck();
+    return () => {
+      active.current = false;
+    };
+  }, [recheck]);
 
-  const signIn = useCallback(async (name: string, password: string) => {
-    const session = await onlineApi.signIn(name, password);
+  const signIn = useCallback(async (name: string, password: string, create = false) => {
+    const session = await onlineApi.signIn(name, password, create);
     setPlayer(session.player);
     setError(null);
     return { created: session.created ?? false };
@@ -44,7 +53,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setPlayer(null);
   }, []);
 
-  return <SessionContext.Provider value={{ player, error, signIn, signOut }}>{children}</SessionContext.Provider>;
+  const signedOut = useCallback((why: string) => {
+    setPlayer(null);
+    setError(why);
+  }, []);
+
+  return (
+    <SessionContext.Provider value={{ player, error, signIn, signOut, signedOut, recheck }}>
+      {children}
+    </SessionContext.Provider>
+  );
 }
 
 export function useSession(): SessionState {

@@ -1,9 +1,10 @@
 import { type GameView, type Mark, markOf, markOfMove, type Player } from '@ttt/shared';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ClaimPanel, GameClock } from '../components/GameClock';
+import { SessionBar, signInHref } from '../components/SessionBar';
 import { NotifyToggle, SoundToggle } from '../components/SignalToggles';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
 import { cellName, gameTitle, isConnected, playerWith, presenceLine, statusLine, watchingLine } from '../game-text';
@@ -11,6 +12,7 @@ import { useDocumentTitle } from '../hooks/use-document-title';
 import { useGame } from '../hooks/use-game';
 import { useGameSignals } from '../hooks/use-game-signals';
 import { useNotifications } from '../hooks/use-notifications';
+import { useSession } from '../hooks/use-session';
 import { useStoredFlag } from '../hooks/use-stored-flag';
 import { Link, navigate } from '../router';
 
@@ -197,12 +199,39 @@ function Actions({
 }
 
 export function GamePage({ id, viewer, token }: { id: string; viewer: Player | null; token: string | null }) {
-  const { game, loadError, error, pending, connection, presence, move, act, dismissError, refresh } = useGame(id);
+  const { game, gone, loadError, error, pending, connection, presence, move, act, dismissError, refresh } = useGame(id);
+  // A game that vanished may mean a restart that forgot the player too: ask, so the page says so.
+  const { recheck } = useSession();
+  useEffect(() => {
+    if (gone) recheck();
+  }, [gone, recheck]);
   const [muted, setMuted] = useStoredFlag('ttt:muted', false);
   const notifications = useNotifications();
   useGameSignals(game, viewer?.id, { muted, notify: notifications.notify });
   useDocumentTitle(game ? gameTitle(game, viewer?.id) : null);
 
+  if (gone) {
+    return (
+      <div className="flex flex-col gap-5">
+        <SessionBar next={`/games/${id}`} />
+        <Card className="mx-auto max-w-md text-center">
+          <h1 className="text-xl font-bold">Game not found</h1>
+          <p className="mt-2 text-sm">
+            There is no game at this address, or no longer: a server that keeps games in memory forgets them when it
+            restarts.
+          </p>
+          <p className="mt-4 flex flex-wrap justify-center gap-4">
+            <Link href="/online" className={`rounded underline ${focusRing}`}>
+              Back to the lobby
+            </Link>
+            <Link href="/" className={`rounded underline ${focusRing}`}>
+              Play here
+            </Link>
+          </p>
+        </Card>
+      </div>
+    );
+  }
   if (loadError && !game) {
     return (
       <Card className="mx-auto max-w-md text-center">
@@ -226,6 +255,7 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
 
   return (
     <div className="flex flex-col gap-5">
+      <SessionBar next={`/games/${id}`} />
       <div className="flex flex-wrap items-center justify-between gap-2">
         <Link href="/online" className={`rounded text-sm underline ${focusRing}`}>
           ← Lobby
@@ -249,8 +279,19 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
         <p role="status" aria-live="polite" data-testid="status" className="mt-3 text-2xl font-semibold">
           {statusLine(game, viewer?.id)}
         </p>
-        {!mine && game.status === 'playing' ? (
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">You are watching this game.</p>
+        {!mine && (game.status === 'playing' || !viewer) ? (
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            You are watching this game.
+            {viewer ? null : (
+              <>
+                {' '}
+                Is it yours?{' '}
+                <Link href={signInHref(`/games/${id}`)} className={`rounded font-semibold underline ${focusRing}`}>
+                  Sign in to play
+                </Link>
+              </>
+            )}
+          </p>
         ) : null}
         <p aria-live="polite" data-testid="presence" className="mt-1 text-sm text-slate-600 dark:text-slate-400">
           {[presenceLine(game, presence, viewer?.id), watchingLine(presence)].filter(Boolean).join(' · ')}

@@ -1,4 +1,5 @@
 import type { Player } from '@ttt/shared';
+import { DomainError } from '../domain-error.js';
 import { TooManyRequestsError, UnauthorizedError } from '../errors.js';
 import type { PlayerRecord, Store } from '../storage/types.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -16,17 +17,21 @@ export function lockedUntil(player: PlayerRecord): number | null {
 
 export const WRONG_CREDENTIALS = 'Wrong name or password';
 
-/** Sign-in that creates the account on first use, with failures throttled per name. */
+/**
+ * Sign-in, with failures throttled per name. A name nobody has is created only when asked
+ * (`create`), so a typo in one's own name is a question, not a new empty account.
+ */
 export class Accounts {
   constructor(
     private readonly store: Store,
     private readonly now: () => Date,
   ) {}
 
-  async signIn(name: string, password: string): Promise<{ player: Player; created: boolean }> {
+  async signIn(name: string, password: string, create = false): Promise<{ player: Player; created: boolean }> {
     const id = name.toLowerCase();
     let existing = await this.store.getPlayer(id);
     if (!existing) {
+      if (!create) throw new DomainError('auth/unknown-player', { name });
       const record: PlayerRecord = {
         id,
         name,
@@ -58,5 +63,10 @@ export class Accounts {
     }
     if (existing.failedSignIns > 0) await this.store.clearSignInFailures(id);
     return { player: { id: existing.id, name: existing.name }, created: false };
+  }
+
+  /** Whether the player a session names still exists (the in-memory store forgets everyone on restart). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.store.getPlayer(id)) !== null;
   }
 }

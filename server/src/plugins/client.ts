@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import { GameIdSchema } from '@ttt/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotFoundError, UnavailableError } from '../errors.js';
@@ -13,10 +14,18 @@ export interface ClientOptions {
 /** API and machine paths never fall back to the page. */
 const NOT_PAGES = /^\/(api|healthz|move|reset|state)(\/|$|\?)/;
 
+/** The client's own pages (client/src/App.tsx): the local game, online play and a game by its id. */
+export function isClientPage(path: string): boolean {
+  if (path === '/' || path === '/online') return true;
+  const game = /^\/games\/([^/]+)$/.exec(path);
+  return game !== null && GameIdSchema.safeParse(game[1]).success;
+}
+
 /**
  * Serves the built client. Hashed assets are cached for a year; index.html is revalidated
- * on every load so a deploy is picked up at once. Unknown GET paths get index.html so the
- * client's own routes (e.g. /online, /games/abc) survive a reload.
+ * on every load so a deploy is picked up at once. The client's own routes get index.html so
+ * they survive a reload; any other path is a 404: a browser gets the page, which shows its
+ * "not found" view with the navigation, and anything else the JSON error.
  */
 async function clientPlugin(app: FastifyInstance, options: ClientOptions) {
   const index = join(options.root, 'index.html');
@@ -37,11 +46,14 @@ async function clientPlugin(app: FastifyInstance, options: ClientOptions) {
 
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && !NOT_PAGES.test(request.url);
-    if (!wantsPage) {
-      throw new NotFoundError('not-found', `No such endpoint: ${request.method} ${request.url.split('?')[0]}`);
+    const path = request.url.split('?')[0] ?? '/';
+    const page = isClientPage(path);
+    if (!wantsPage || (!page && !request.headers.accept?.includes('text/html'))) {
+      throw new NotFoundError('not-found', `No such endpoint: ${request.method} ${path}`);
     }
     if (!built) throw new UnavailableError('client/not-built', 'The web client is not built; run `npm run build`');
     reply.header('cache-control', 'no-cache');
+    if (!page) reply.code(404);
     return reply.sendFile('index.html');
   });
 }

@@ -34,11 +34,11 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
     const signIn = (base: string) => OnlinePlayer.signIn(app, uniqueName(base));
 
     describe('accounts', () => {
-      it('creates the player on the first sign-in and keeps the name as typed', async () => {
+      it('creates the player when asked to and keeps the name as typed', async () => {
         const name = uniqueName('Alice');
         const browser = new Browser(app);
         expect((await browser.get('/api/session')).json()).toEqual({ player: null });
-        const first = await browser.post('/api/session', { name, password: PASSWORD });
+        const first = await browser.post('/api/session', { name, password: PASSWORD, create: true });
         expect(first.statusCode).toBe(200);
         expect(first.json()).toEqual({ player: { id: name.toLowerCase(), name }, created: true });
         expect((await browser.get('/api/session')).json()).toEqual({ player: { id: name.toLowerCase(), name } });
@@ -46,6 +46,36 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
         const again = new Browser(app);
         const second = await again.post('/api/session', { name: name.toUpperCase(), password: PASSWORD });
         expect(second.json()).toEqual({ player: { id: name.toLowerCase(), name }, created: false });
+      });
+
+      it('asks before creating: an unknown name without `create` answers 404 and creates nothing', async () => {
+        const name = uniqueName('testuserl');
+        const browser = new Browser(app);
+        for (let i = 0; i < 2; i++) {
+          const response = await browser.post('/api/session', { name, password: PASSWORD });
+          expect(response.statusCode).toBe(404);
+          expect(response.json()).toEqual({
+            error: `No player is called ${name}. Create this account?`,
+            code: 'auth/unknown-player',
+          });
+          expect((await browser.get('/api/session')).json()).toEqual({ player: null });
+        }
+        expect(await harness.store.getPlayer(name.toLowerCase())).toBeNull();
+        const created = await browser.post('/api/session', { name, password: PASSWORD, create: true });
+        expect(created.json()).toEqual({ player: { id: name.toLowerCase(), name }, created: true });
+      });
+
+      it('signs an existing player in with or without `create`, and says no more about a wrong password', async () => {
+        const name = uniqueName('erin');
+        await OnlinePlayer.signIn(app, name);
+        for (const create of [undefined, false, true]) {
+          const browser = new Browser(app);
+          const wrong = await browser.post('/api/session', { name, password: 'not the password', create });
+          expect(wrong.statusCode).toBe(401);
+          expect(wrong.json()).toEqual({ error: 'Wrong name or password', code: 'auth/wrong-credentials' });
+          const right = await browser.post('/api/session', { name, password: PASSWORD, create });
+          expect(right.json()).toEqual({ player: { id: name.toLowerCase(), name }, created: false });
+        }
       });
 
       it('says only "wrong name or password" for a wrong password, and stays signed out', async () => {

@@ -18,9 +18,10 @@ export class OnlinePlayer extends Browser {
     return this.name.toLowerCase();
   }
 
+  /** Signs in, creating the player when nobody has the name yet. */
   static async signIn(app: FastifyInstance, name: string, password = PASSWORD): Promise<OnlinePlayer> {
     const player = new OnlinePlayer(app, name);
-    const response = await player.post('/api/session', { name, password });
+    const response = await player.post('/api/session', { name, password, create: true });
     expect(response.statusCode, response.body).toBe(200);
     return player;
   }
