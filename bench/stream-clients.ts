@@ -159,17 +159,21 @@ async function setup(command: Extract<Command, { type: 'setup' }>) {
     },
   );
   const pairs = Math.floor(players.length / 2);
+  // Game i is played by pair i % pairs. A pair has one pending invitation at a time, so each
+  // pair invites and accepts its games one after another; pairs go in parallel.
   await pool(
-    Array.from({ length: command.games }, (_, i) => i),
+    Array.from({ length: pairs }, (_, pair) => pair),
     16,
-    async (i) => {
-      const host = players[(i % pairs) * 2] as Player;
-      const guest = players[(i % pairs) * 2 + 1] as Player;
-      const invitation = await expectOk('POST', '/api/games', { opponent: guest.name }, host.cookie);
-      const { id } = invitation.json as { id: string };
-      const accepted = await expectOk('POST', `/api/games/${id}/accept`, {}, guest.cookie);
-      const { version } = accepted.json as { version: number };
-      games.push({ id, version, moves: 0, host, guest, streams: {}, busy: false });
+    async (pair) => {
+      const host = players[pair * 2] as Player;
+      const guest = players[pair * 2 + 1] as Player;
+      for (let i = pair; i < command.games; i += pairs) {
+        const invitation = await expectOk('POST', '/api/games', { opponent: guest.name }, host.cookie);
+        const { id } = invitation.json as { id: string };
+        const accepted = await expectOk('POST', `/api/games/${id}/accept`, {}, guest.cookie);
+        const { version } = accepted.json as { version: number };
+        games.push({ id, version, moves: 0, host, guest, streams: {}, busy: false });
+      }
     },
   );
   send({ type: 'ready', games: games.length });
