@@ -147,7 +147,13 @@ export class Games {
     const pair = pairKey(host.id, id);
     for (let attempt = 0; ; attempt++) {
       const held = id === host.id ? null : await this.store.getInvitationSlot(pair);
-      const pending = held ? await this.get(held).catch(() => null) : null;
+      // A slot may point at no game (a crash between the two writes): that counts as free.
+      const pending = held
+        ? await this.get(held).catch((error: unknown) => {
+            if (error instanceof DomainError && error.code === 'game/not-found') return null;
+            throw error;
+          })
+        : null;
       const decision = invite(host, opponent, ids, this.at(), { ...options, pending });
       if (!decision.ok && decision.code === 'game/invitation-exists' && pending) {
         throw new DomainError('game/invitation-exists', {

@@ -261,6 +261,12 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
         const burst = await Promise.all([1, 2, 3].map(() => carol.post('/api/games', { opponent: bob.name })));
         expect(burst.map((r) => r.statusCode).sort()).toEqual([201, 409, 409]);
         expect((await bob.get('/api/lobby')).json().received.games).toHaveLength(2);
+        // A slot left pointing at no game (a crash between its write and the game's) is free.
+        const dave = await signIn('dave');
+        const erin = await signIn('erin');
+        const pair = [dave.name.toLowerCase(), erin.name.toLowerCase()].sort().join('#');
+        await harness.store.takeInvitationSlot(pair, 'neverwrittengame000000', null);
+        expect((await dave.post('/api/games', { opponent: erin.name })).statusCode).toBe(201);
         // Once answered, the pair may have another; links are not limited.
         await bob.act(first.id, 'decline');
         expect((await alice.post('/api/games', { opponent: bob.name })).statusCode).toBe(201);
