@@ -120,6 +120,15 @@ export class OnlinePlayer {
   }
 }
 
+/** Alice, and Bob on the project's second instance when it has one, both signed in (Bob first). */
+export async function aliceAndBob(browser: Browser, secondBaseURL: string | undefined) {
+  const alice = await OnlinePlayer.open(browser, 'alice');
+  const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
+  await bob.signIn();
+  await alice.signIn();
+  return { alice, bob };
+}
+
 export interface OnlineOptions {
   /** A second instance of the same deployment; players given it talk to that one. */
   secondBaseURL: string | undefined;

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { OnlinePlayer, PASSWORD, test } from '../online-fixtures';
+import { aliceAndBob, OnlinePlayer, PASSWORD, test } from '../online-fixtures';
 
 test.describe('accounts', () => {
   test('a name nobody has is a question, asked once; a known name signs straight in', async ({ browser }) => {
@@ -43,10 +43,7 @@ test.describe('accounts', () => {
     browser,
     secondBaseURL,
   }) => {
-    const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
-    await bob.signIn();
-    await alice.signIn();
+    const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
     const game = await alice.call('/api/games', { opponent: bob.name });
     await bob.call(`/api/games/${game.id}/accept`);
 

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { OnlinePlayer, test } from '../online-fixtures';
+import { aliceAndBob, OnlinePlayer, test } from '../online-fixtures';
 
 test.describe('invitations', () => {
   test('an invitation to a name nobody has yet waits, and is there when that name signs up', async ({
@@ -27,10 +27,7 @@ test.describe('invitations', () => {
     browser,
     secondBaseURL,
   }) => {
-    const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
-    await bob.signIn();
-    await alice.signIn();
+    const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
     await alice.invite(bob.name);
     await expect(alice.section('Invitations you sent')).toContainText(`You invited ${bob.name}`);
     await expect(alice.page.getByLabel("Opponent's name")).toHaveValue('');
@@ -59,10 +56,7 @@ test.describe('invitations', () => {
   });
 
   test('a rematch says it is one; a link invitation says who it waits for', async ({ browser, secondBaseURL }) => {
-    const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
-    await bob.signIn();
-    await alice.signIn();
+    const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
     const game = await alice.call('/api/games', { opponent: bob.name });
     await bob.call(`/api/games/${game.id}/accept`);
     await bob.call(`/api/games/${game.id}/resign`);

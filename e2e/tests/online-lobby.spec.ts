@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { OnlinePlayer, test } from '../online-fixtures';
+import { aliceAndBob, OnlinePlayer, test } from '../online-fixtures';
 
 test.describe('the lobby, live', () => {
   test('follows invitations, acceptance, moves and the finish from live events, reading the lobby only on load', async ({
@@ -72,10 +72,7 @@ test.describe('the lobby, live', () => {
     browser,
     secondBaseURL,
   }) => {
-    const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
-    await bob.signIn();
-    await alice.signIn();
+    const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
 
     // On the next load, the second read (when the stream is ready) is answered by the server at
     // once but handed to the page only when the test says so.

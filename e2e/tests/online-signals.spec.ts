@@ -1,14 +1,5 @@
 import { expect } from '@playwright/test';
-import { OnlinePlayer, test } from '../online-fixtures';
-
-/** Signs Alice and Bob in (Bob on the second instance when the project has one). */
-async function aliceAndBob(browser: Parameters<typeof OnlinePlayer.open>[0], secondBaseURL: string | undefined) {
-  const alice = await OnlinePlayer.open(browser, 'alice');
-  const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
-  await bob.signIn();
-  await alice.signIn();
-  return { alice, bob };
-}
+import { aliceAndBob, OnlinePlayer, test } from '../online-fixtures';
 
 /** Init script: counts the tones the page starts (the move sound), still playing them. */
 function countTones() {

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { OnlinePlayer, test } from '../online-fixtures';
+import { aliceAndBob, OnlinePlayer, test } from '../online-fixtures';
 
 /**
  * Time controls on two screens: live clocks that run out, and a claim after the player to
@@ -9,10 +9,7 @@ import { OnlinePlayer, test } from '../online-fixtures';
 test.describe('online play against the clock', () => {
   test('a live clock runs out on both screens and the player out of time loses', async ({ browser, secondBaseURL }) => {
     test.setTimeout(60_000);
-    const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
-    await bob.signIn();
-    await alice.signIn();
+    const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
 
     // Shorter than any the form offers: the API takes any live clock from 1 s.
     const created = await alice.page.request.post('/api/games', {

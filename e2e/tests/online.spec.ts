@@ -1,5 +1,5 @@
 import { expect, type Route } from '@playwright/test';
-import { OnlinePlayer, test } from '../online-fixtures';
+import { aliceAndBob, OnlinePlayer, test } from '../online-fixtures';
 
 /** Alice invites Bob, Bob accepts (he plays X), and both have the game's page open. */
 async function startGame(alice: OnlinePlayer, bob: OnlinePlayer): Promise<string> {
@@ -39,10 +39,7 @@ test.describe('online play', () => {
     secondBaseURL,
   }) => {
     test.setTimeout(90_000);
-    const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
-    await bob.signIn();
-    await alice.signIn();
+    const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
 
     // Alice invites Bob; it shows up in Bob's lobby without a reload.
     await alice.invite(bob.name);
@@ -205,10 +202,7 @@ test.describe('online play', () => {
   });
 
   test('a declined invitation leaves the sender’s lobby at once', async ({ browser, secondBaseURL }) => {
-    const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
-    await bob.signIn();
-    await alice.signIn();
+    const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
     await alice.invite(bob.name);
     await expect(alice.section('Invitations you sent')).toContainText(`You invited ${bob.name}`);
     await bob.page.getByRole('button', { name: `Decline ${alice.name}'s invitation` }).click();
@@ -218,10 +212,7 @@ test.describe('online play', () => {
   });
 
   test('falls back to polling when live streams are blocked', async ({ browser, secondBaseURL }) => {
-    const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
-    await bob.signIn();
-    await alice.signIn();
+    const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
     await alice.invite(bob.name);
     await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
     const id = await bob.gameId();
@@ -245,10 +236,7 @@ test.describe('online play', () => {
 
   test('shows whether the opponent is here, when they left, and how many watch', async ({ browser, secondBaseURL }) => {
     test.setTimeout(60_000);
-    const alice = await OnlinePlayer.open(browser, 'alice');
-    const bob = await OnlinePlayer.open(browser, 'bob', secondBaseURL);
-    await bob.signIn();
-    await alice.signIn();
+    const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
     await alice.invite(bob.name);
     await bob.page.getByRole('button', { name: `Accept ${alice.name}'s invitation` }).click();
     const id = await bob.gameId();
