@@ -13,14 +13,25 @@ import type { AccountsOptions } from './accounts.js';
 import { hashCost, hashPassword, type PasswordCost, verifyPassword } from './passwords.js';
 import { GUARD_RULES } from './sign-in-guard.js';
 
-/** A verifier that counts the passwords it checks: what an attacker's burst really gets. */
+/** A verifier that records the passwords it checks: what an attacker's burst really gets. */
 function countingVerifier() {
-  const counted = { checks: 0 };
+  const counted = { checks: 0, passwords: [] as string[] };
   const verify = async (password: string, stored: string) => {
     counted.checks++;
+    counted.passwords.push(password);
     return verifyPassword(password, stored);
   };
   return { counted, verify };
+}
+
+/**
+ * Checks until the burst got in, or all of them: at most 5. (Once the right password was checked
+ * the account is the attacker's anyway, and that client's count starts again.)
+ */
+function expectAtMostFiveChecks(counted: { passwords: string[] }) {
+  const success = counted.passwords.indexOf(PASSWORD);
+  expect(success === -1 ? counted.passwords.length : success + 1).toBeLessThanOrEqual(5);
+  expect(counted.passwords.length).toBeGreaterThan(0);
 }
 
 const T0 = Date.parse('2026-11-30T12:00:00.000Z');
@@ -67,8 +78,7 @@ describe('the concurrent brute force', () => {
     expect((await signIn(app, '10.0.0.1', { name, password: PASSWORD, create: true })).statusCode).toBe(200);
 
     const answers = await burst([app], name, () => '203.0.113.9');
-    expect(counted.checks).toBeLessThanOrEqual(5);
-    expect(counted.checks).toBeGreaterThan(0);
+    expectAtMostFiveChecks(counted);
     expectOnlyRefusals(answers);
     expect(answers.filter((answer) => answer.statusCode === 401)).toHaveLength(
       counted.checks - answers.filter((a) => a.statusCode === 200).length,
@@ -94,6 +104,36 @@ describe('the concurrent brute force', () => {
     await app.close();
   });
 
+  it('answers 429 auth/busy, without checking the password, when another attempt lands between read and write', async () => {
+    const { counted, verify } = countingVerifier();
+    /** Another instance reserves an attempt on every player just after this one reads it. */
+    class RacedStore extends MemoryStore {
+      override async getPlayer(id: string) {
+        const player = await super.getPlayer(id);
+        if (player && raced) {
+          const other = { version: player.signInGuard.version + 1, clients: {} };
+          await super.saveSignInGuard(id, other, player.signInGuard.version);
+        }
+        return player;
+      }
+    }
+    let raced = false;
+    const store = new RacedStore();
+    const app = await buildApp({ config: testConfig(), store, accounts: { passwordCost: TEST_PASSWORD_COST, verify } });
+    const name = uniqueName('busy');
+    await signIn(app, '10.0.0.1', { name, password: PASSWORD, create: true });
+    raced = true;
+    const answer = await signIn(app, '10.0.0.1', { name, password: PASSWORD });
+    expect(answer.statusCode).toBe(429);
+    expect(answer.headers['retry-after']).toBe('1');
+    expect(answer.json()).toEqual({
+      error: 'Another sign-in to this name is being checked right now; try again in a moment',
+      code: 'auth/busy',
+    });
+    expect(counted.checks).toBe(0);
+    await app.close();
+  });
+
   describe('on two instances sharing DynamoDB', () => {
     let dynamo: Dynalite;
     let a: Instance;
@@ -116,10 +156,9 @@ describe('the concurrent brute force', () => {
     it('checks at most 5 of 51 passwords sent at once, half to each instance', async () => {
       const name = uniqueName('victim');
       expect((await signIn(a.app, '10.0.0.1', { name, password: PASSWORD, create: true })).statusCode).toBe(200);
-      counting.counted.checks = 0;
+      counting.counted.passwords = [];
       const answers = await burst([a.app, b.app], name, () => '203.0.113.9');
-      expect(counting.counted.checks).toBeLessThanOrEqual(5);
-      expect(counting.counted.checks).toBeGreaterThan(0);
+      expectAtMostFiveChecks(counting.counted);
       expectOnlyRefusals(answers);
     });
 
