@@ -46,6 +46,8 @@ export async function dynamodbRequests(): Promise<RequestsPerOperation> {
       create: true,
     });
     await call(null, 'bob', 'POST', '/api/session', { name: 'bob', password: 'benchmark password', create: true });
+    // 3 since issue 12: GetItem, the attempt reserved on the player item (UpdateItem), and the
+    // success clearing it (UpdateItem, which also re-hashes an old password hash).
     await call('sign-in, known player', 'bob', 'POST', '/api/session', { name: 'bob', password: 'benchmark password' });
     const invitation = await call('create (invite by name)', 'alice', 'POST', '/api/games', { opponent: 'bob' });
     const game = await call('accept', 'bob', 'POST', `/api/games/${invitation.id}/accept`, {});

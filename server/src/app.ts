@@ -12,7 +12,7 @@ import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import type { Config } from './config.js';
 import { registerErrorHandler } from './errors.js';
-import { Accounts } from './online/accounts.js';
+import { Accounts, type AccountsOptions } from './online/accounts.js';
 import { Games } from './online/games.js';
 import { type Live, localLive } from './online/live.js';
 import { Pairings } from './online/pairings.js';
@@ -50,6 +50,8 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** Caps on live streams and connections, below the open-files limit; none unless given. */
   limits?: ConnectionCaps;
+  /** Password cost and sign-in throttling; production's unless given (tests pass a cheap cost). */
+  accounts?: AccountsOptions;
 }
 
 function isLogger(value: unknown): value is FastifyBaseLogger {
@@ -153,7 +155,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(healthRoutes);
   await app.register(classicRoutes, { random: options.random ?? Math.random });
-  const accounts = new Accounts(store, now);
+  const accounts = new Accounts(store, now, options.accounts);
   await app.register(sessionRoutes, { accounts });
   await app.register(gameRoutes, { games, live: liveUpdates });
   await app.register(lobbyRoutes, { games, feed: liveUpdates.feed, accounts });

@@ -11,13 +11,17 @@ function configFile(text: string): string {
   return path;
 }
 
+/** Secrets as `openssl rand -base64 33` makes them. */
+const STRONG = 'qAtHAPs3ne2hxW+n15//AQvS9UrlB64sYxeXHXmmKw7E';
+const STRONG_PREVIOUS = '5JfiXaCqvfoL6MqW81aRxRofEmTYEGhuglnvtEyIilmv';
+
 const TUTORIAL_FILE = `; As in the AWS tutorial
 [dynamodb]
 region = eu-west-1
 endpoint = http://localhost:8000
 
 [flask]
-secret_key = ${'f'.repeat(40)}
+secret_key = i69cSQX22yzgio8dGafTd6k9ifAQ6lDWQqfFNOibIahH
 serverPort = 5000
 `;
 
@@ -54,8 +58,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       LOG_FORMAT: 'pretty',
       LOG_REQUESTS: 'true',
-      SESSION_SECRET: 's'.repeat(32),
-      SESSION_SECRET_PREVIOUS: 'p'.repeat(32),
+      SESSION_SECRET: STRONG,
+      SESSION_SECRET_PREVIOUS: STRONG_PREVIOUS,
       TRUST_PROXY: 'true',
       CLIENT_DIR: '/srv/client',
       STORAGE: 'dynamodb',
@@ -77,8 +81,8 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       logFormat: 'pretty',
       logRequests: true,
-      sessionSecret: 's'.repeat(32),
-      sessionSecretPrevious: 'p'.repeat(32),
+      sessionSecret: STRONG,
+      sessionSecretPrevious: STRONG_PREVIOUS,
       trustProxy: true,
       clientDir: '/srv/client',
       storage: {
@@ -158,6 +162,40 @@ describe('loadConfig', () => {
     }
   });
 
+  it.each([
+    ['32 × "a"', 'a'.repeat(32), /only 1 different characters/],
+    ['a repeated word', 'Tr0ub4dor&3!'.repeat(3), /repeats a shorter part/],
+    ['a run', 'Zq9!xR2#abcdefghijklmnopqrstuvwxyz', /a run of 8 characters/],
+    ['a long stretch of one letter', `Kp3!xQ7#${'z'.repeat(24)}mW`, /a run of 8 characters/],
+  ])(
+    'refuses an obviously weak SESSION_SECRET (%s) and SESSION_SECRET_PREVIOUS, saying how to make one',
+    (_, weak, why) => {
+      for (const name of ['SESSION_SECRET', 'SESSION_SECRET_PREVIOUS']) {
+        try {
+          loadConfig({ [name]: weak });
+          expect.unreachable();
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigError);
+          expect(String(error)).toContain(`${name}: is too weak: `);
+          expect(String(error)).toMatch(why);
+          expect(String(error)).toContain('openssl rand -base64 48');
+          expect(String(error)).toContain("require('crypto').randomBytes(48).toString('base64')");
+          expect(String(error)).not.toContain(weak);
+        }
+      }
+    },
+  );
+
+  it('accepts secrets made the ways the README says', () => {
+    for (const strong of [
+      STRONG,
+      'f3a9c1e07b5d2846a0c9e1f7b3d5a2c8',
+      'e2c0b8a94f1d37651c0aa2b9e7f4d3c18b6e9a0f2d4c7b1e5a3f0c9d8b2e6a17',
+    ]) {
+      expect(loadConfig({ SESSION_SECRET: strong }).sessionSecret).toBe(strong);
+    }
+  });
+
   describe('storage', () => {
     it('takes the region from AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1', () => {
       expect(loadConfig({ AWS_DEFAULT_REGION: 'eu-west-1' }).storage.region).toBe('eu-west-1');
@@ -191,7 +229,7 @@ describe('loadConfig', () => {
         createTables: true,
         placeholderCredentials: true,
       });
-      expect(config.sessionSecret).toBe('f'.repeat(40));
+      expect(config.sessionSecret).toBe('i69cSQX22yzgio8dGafTd6k9ifAQ6lDWQqfFNOibIahH');
     });
 
     it('lets every environment variable win over the file', () => {
@@ -201,7 +239,7 @@ describe('loadConfig', () => {
         AWS_REGION: 'us-west-2',
         DYNAMODB_ENDPOINT: 'http://127.0.0.1:9000',
         DYNAMODB_TABLE: 'FromEnv',
-        SESSION_SECRET: 'e'.repeat(32),
+        SESSION_SECRET: STRONG,
       });
       expect(config.storage).toMatchObject({
         kind: 'memory',
@@ -209,7 +247,7 @@ describe('loadConfig', () => {
         endpoint: 'http://127.0.0.1:9000',
         table: 'FromEnv',
       });
-      expect(config.sessionSecret).toBe('e'.repeat(32));
+      expect(config.sessionSecret).toBe(STRONG);
       // AWS_DEFAULT_REGION is an environment variable too.
       expect(
         loadConfig({ CONFIG_FILE: configFile(TUTORIAL_FILE), AWS_DEFAULT_REGION: 'sa-east-1' }).storage.region,
@@ -220,9 +258,9 @@ describe('loadConfig', () => {
       const withTable = loadConfig({ CONFIG_FILE: configFile('[dynamodb]\ntable=Tutorial_Games\n') });
       expect(withTable.storage).toMatchObject({ kind: 'dynamodb', table: 'Tutorial_Games', endpoint: undefined });
       const session = loadConfig({
-        CONFIG_FILE: configFile(`# just a secret\n[session]\nsecret = ${'s'.repeat(32)}\n`),
+        CONFIG_FILE: configFile(`# just a secret\n[session]\nsecret = ${STRONG}\n`),
       });
-      expect(session.sessionSecret).toBe('s'.repeat(32));
+      expect(session.sessionSecret).toBe(STRONG);
       expect(session.storage.kind).toBe('memory');
     });
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import { type Ini, IniSyntaxError, parseIni } from './ini.js';
+import { HOW_TO_MAKE_A_SECRET, secretWeakness } from './secret-strength.js';
 
 /** The only place that reads the environment: one schema, defaults, errors that name the variable. */
 
@@ -35,14 +36,25 @@ const wholeNumberText = (min: number, max: number, unit = '') =>
 const wholeNumber = (min: number, max: number, fallback: number, unit = '') =>
   z._default(wholeNumberText(min, max, unit), fallback);
 
+/** At least 32 characters, and not obviously weak (secret-strength.ts); the message says how to make one. */
+const sessionSecret = () =>
+  z.optional(
+    z.string().check(
+      z.minLength(32, `must be at least 32 characters; ${HOW_TO_MAKE_A_SECRET}`),
+      z.refine((value) => value.length < 32 || secretWeakness(value) === null, {
+        error: (issue) => `is too weak: ${secretWeakness(String(issue.input))}; ${HOW_TO_MAKE_A_SECRET}`,
+      }),
+    ),
+  );
+
 const EnvSchema = z.object({
   PORT: wholeNumber(1, 65535, 5000),
   HOST: z._default(z.string().check(z.minLength(1, 'must not be empty')), '0.0.0.0'),
   LOG_LEVEL: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   LOG_FORMAT: z.optional(z.enum(['json', 'pretty'])),
   LOG_REQUESTS: optionalFlag(),
-  SESSION_SECRET: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
-  SESSION_SECRET_PREVIOUS: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
+  SESSION_SECRET: sessionSecret(),
+  SESSION_SECRET_PREVIOUS: sessionSecret(),
   TRUST_PROXY: booleanFlag(false),
   CLIENT_DIR: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
   STORAGE: z.optional(z.enum(['memory', 'dynamodb'])),

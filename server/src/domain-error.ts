@@ -9,7 +9,10 @@ export type DomainErrorCode =
   | 'storage/exists'
   | 'storage/unavailable'
   | 'request/bad-cursor'
-  | 'pairing/busy';
+  | 'pairing/busy'
+  // Sign-in guard and names (issue 12, accounts).
+  | 'auth/busy'
+  | 'auth/reserved-name';
 
 /**
  * An error in the game's words, with no HTTP in it: a stable code, and the details its

@@ -1,4 +1,4 @@
-import type { ErrorBody, Issue } from '@ttt/shared';
+import { type ErrorBody, type Issue, RESERVED_NAME_RULE } from '@ttt/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorCode } from './domain-error.js';
 
@@ -114,6 +114,13 @@ export const DOMAIN_ERRORS: Record<
     message: 'So many players are looking for a game right now that yours did not get through; try again',
     retryAfter: 1,
   },
+  // Sign-in guard and names (issue 12, accounts).
+  'auth/busy': {
+    status: 429,
+    message: 'Another sign-in to this name is being checked right now; try again in a moment',
+    retryAfter: 1,
+  },
+  'auth/reserved-name': { status: 400, message: RESERVED_NAME_RULE },
   'storage/unavailable': {
     status: 503,
     message: 'The game storage is not reachable right now; please try again in a moment',

@@ -14,6 +14,8 @@ import { until } from './test-support/wait.js';
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const children: ChildProcess[] = [];
+/** A session secret as `openssl rand -base64 33` makes it (an obviously weak one is refused at start). */
+const SECRET = 'NiFjMFK6Hfqb61ggdES1ufbG1zVXt2mVesZhcc8fWvBn';
 
 /** The real process, from source: `node --import tsx server/src/main.ts`. */
 function start(env: Record<string, string>, nodeArgs: string[] = []) {
@@ -112,7 +114,7 @@ describe('the server process', () => {
 
   it('stops on SIGINT too, and does not warn when SESSION_SECRET is set', async () => {
     const port = await freePort();
-    const server = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: 'x'.repeat(40) });
+    const server = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: SECRET });
     await waitForHealth(port);
     await logLines(server, (logged) => logged.some(isListening), 'the server says where it listens');
     expect(server.output()).not.toContain('SESSION_SECRET is not set');
@@ -129,7 +131,7 @@ describe('the server process’s logs for a person', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_FORMAT: 'pretty',
-      SESSION_SECRET: 'x'.repeat(40),
+      SESSION_SECRET: SECRET,
     });
     await waitForHealth(port);
     await until(() => server.output().includes(`\nTic-tac-toe is ready: http://127.0.0.1:${port}\n`), 'the ready line');
@@ -155,7 +157,7 @@ describe('the server process’s logs for a person', () => {
 
   it('loads pino-pretty only for the readable format: JSON output never imports it', async () => {
     const port = await freePort();
-    const json = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: 'x'.repeat(40) }, WITHOUT_PINO_PRETTY);
+    const json = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: SECRET }, WITHOUT_PINO_PRETTY);
     await waitForHealth(port);
     await logLines(json, (logged) => logged.some(isReady), 'the server says it is ready');
     json.child.kill('SIGTERM');
@@ -172,7 +174,7 @@ describe('the server process’s logs for a person', () => {
 describe('the server process’s connection limits', () => {
   it('logs the open-files limit it runs with and the caps below it, once', async () => {
     const port = await freePort();
-    const server = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: 'x'.repeat(40) });
+    const server = start({ PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: SECRET });
     await waitForHealth(port);
     // A Node child of this Node process has the same limit (Node raises its soft limit to the hard one).
     const own = readOpenFilesLimit();
@@ -191,7 +193,7 @@ describe('the server process’s connection limits', () => {
     const server = start({
       PORT: String(port),
       HOST: '127.0.0.1',
-      SESSION_SECRET: 'x'.repeat(40),
+      SESSION_SECRET: SECRET,
       MAX_STREAMS: String(above),
     });
     await waitForHealth(port);
@@ -222,7 +224,7 @@ describe('the server process on DynamoDB', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ttt-main-')), 'tictactoe.ini');
     writeFileSync(file, `[dynamodb]\nregion = us-east-1\nendpoint = ${dynalite.endpoint}\ntable = ${table}\n`);
     const port = await freePort();
-    const server = start({ PORT: String(port), HOST: '127.0.0.1', CONFIG_FILE: file, SESSION_SECRET: 'x'.repeat(40) });
+    const server = start({ PORT: String(port), HOST: '127.0.0.1', CONFIG_FILE: file, SESSION_SECRET: SECRET });
     await waitForHealth(port);
     await logLines(server, (logged) => logged.some(isListening), 'the server says where it listens');
     expect(server.output()).toContain('"msg":"using DynamoDB for games and players"');

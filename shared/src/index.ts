@@ -2,6 +2,7 @@ export * from './board.js';
 export * from './classic-api.js';
 export * from './computer.js';
 export * from './lobby.js';
+export * from './names.js';
 export * from './online-api.js';
 export * from './online-game.js';
 export * from './pairing.js';

@@ -1,4 +1,4 @@
-import { PasswordSchema, PlayerNameSchema } from '@ttt/shared';
+import { isReservedName, PasswordSchema, PlayerNameSchema, RESERVED_NAME_RULE } from '@ttt/shared';
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../api';
 import { useAction } from '../hooks/use-action';
@@ -20,7 +20,11 @@ export function SignInForm({ onSignedIn }: { onSignedIn?: () => void }) {
     try {
       await signIn(trimmed, password, create);
     } catch (caught) {
-      if (caught instanceof ApiError && caught.code === 'auth/unknown-player') return setUnknownName(trimmed);
+      if (caught instanceof ApiError && caught.code === 'auth/unknown-player') {
+        // Nobody has it and nobody may take it: say so now instead of offering to create it.
+        if (isReservedName(trimmed)) throw new ApiError(400, 'auth/reserved-name', RESERVED_NAME_RULE);
+        return setUnknownName(trimmed);
+      }
       throw caught;
     }
     onSignedIn?.();

@@ -85,8 +85,7 @@ async function players(db: Store) {
       name,
       passwordHash: 'x',
       createdAt: at,
-      failedSignIns: 0,
-      lastFailedSignInAt: null,
+      signInGuard: { version: 0, clients: {} },
     });
     return { id: name, name };
   };

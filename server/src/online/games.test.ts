@@ -94,7 +94,7 @@ describe('claims after the player to move left a live game, by presence', () => 
 
   async function liveGame() {
     const store = new MemoryStore();
-    await store.createPlayer({ ...bob, passwordHash: 'x', createdAt: '', failedSignIns: 0, lastFailedSignInAt: null });
+    await store.createPlayer({ ...bob, passwordHash: 'x', createdAt: '', signInGuard: { version: 0, clients: {} } });
     const games = new Games(store, new LocalChangeFeed(), () => new Date(clock), {
       abandonAfterMs: 30_000,
       attendance: async () => ({ online, lastSeen }),

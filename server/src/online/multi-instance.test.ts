@@ -3,7 +3,7 @@ import { type AddressInfo, connect, createServer, type Server, type Socket } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { DynamoStore } from '../storage/dynamodb/index.js';
-import { testConfig } from '../test-support/app.js';
+import { TEST_ACCOUNTS, testConfig } from '../test-support/app.js';
 import { type Dynalite, dynaliteClient, freshTableName, startDynalite } from '../test-support/dynalite.js';
 import type { EventReader } from '../test-support/events.js';
 import { type Instance, Streams, startInstance } from '../test-support/instances.js';
@@ -187,7 +187,7 @@ describe('when DynamoDB goes away', () => {
     await hop.open();
     const store = new DynamoStore(dynaliteClient(`http://127.0.0.1:${hop.port}`), freshTableName());
     await store.ensureTable({ create: true, pollMs: 20 });
-    const app = await buildApp({ config: testConfig(), store });
+    const app = await buildApp({ config: testConfig(), store, accounts: TEST_ACCOUNTS });
     try {
       const alice = await OnlinePlayer.signIn(app, uniqueName('alice'));
       const bob = await OnlinePlayer.signIn(app, uniqueName('bob'));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../app.js';
 import { type GameListener, LocalChangeFeed, type Unwatch } from '../online/change-feed.js';
 import { Presence } from '../online/presence.js';
-import { testConfig } from '../test-support/app.js';
+import { TEST_ACCOUNTS, testConfig } from '../test-support/app.js';
 import { EventReader } from '../test-support/events.js';
 import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
 import type {} from './live.js';
@@ -50,6 +50,7 @@ beforeAll(async () => {
   const presence = new Presence();
   app = await buildApp({
     config: testConfig(),
+    accounts: TEST_ACCOUNTS,
     live: {
       feed,
       presence,

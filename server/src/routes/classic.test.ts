@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { sessionKey } from '../plugins/session.js';
-import { Browser, TEST_SECRET, testApp, testConfig } from '../test-support/app.js';
+import { Browser, TEST_ACCOUNTS, TEST_SECRET, testApp, testConfig } from '../test-support/app.js';
 
 const EMPTY = { board: ['', '', '', '', '', '', '', '', ''], current_player: 'X', winner: null, game_over: false };
 
@@ -227,7 +227,7 @@ describe('one game per browser, kept in the encrypted cookie', () => {
 
   it('keeps the game across a restart and across instances sharing SESSION_SECRET', async () => {
     await play(browser, [0, 4, 8]);
-    const restarted = await buildApp({ config: testConfig() });
+    const restarted = await buildApp({ config: testConfig(), accounts: TEST_ACCOUNTS });
     const same = new Browser(restarted);
     same.cookie = browser.cookie;
     expect((await same.get('/state')).json().board).toEqual(['X', '', '', '', 'O', '', '', '', 'X']);

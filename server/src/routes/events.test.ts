@@ -2,7 +2,7 @@ import { type MoveEvent, MoveEventSchema } from '@ttt/shared';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
-import { testConfig } from '../test-support/app.js';
+import { TEST_ACCOUNTS, testConfig } from '../test-support/app.js';
 import { EventReader } from '../test-support/events.js';
 import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
 
@@ -17,7 +17,7 @@ async function open(path: string, headers: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  app = await buildApp({ config: testConfig(), heartbeatMs: 200 });
+  app = await buildApp({ config: testConfig(), heartbeatMs: 200, accounts: TEST_ACCOUNTS });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
@@ -162,7 +162,7 @@ describe('a lobby stream', () => {
 
 describe('stopping the server', () => {
   it('ends open streams with a reconnect hint instead of hanging the shutdown', async () => {
-    const own = await buildApp({ config: testConfig() });
+    const own = await buildApp({ config: testConfig(), accounts: TEST_ACCOUNTS });
     await own.listen({ port: 0, host: '127.0.0.1' });
     const address = own.server.address();
     if (!address || typeof address === 'string') throw new Error('no address');

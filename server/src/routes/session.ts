@@ -38,7 +38,8 @@ const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, {
       },
     },
     async (request) => {
-      const { player, created } = await accounts.signIn(request.body.name, request.body.password, request.body.create);
+      const { name, password, create } = request.body;
+      const { player, created } = await accounts.signIn(name, password, create, request.ip);
       request.session.set('player', player);
       request.log.info({ playerId: player.id, created }, created ? 'player created' : 'player signed in');
       return { player, created };

@@ -4,7 +4,7 @@ import { markOfMove } from '@ttt/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changed, gameId, gameRecord, playerRecord, tick } from '../test-support/records.js';
 import { AlreadyExistsError, BadCursorError, StaleGameError } from './errors.js';
-import type { GameRecord, Store } from './types.js';
+import type { GameRecord, SignInGuard, Store } from './types.js';
 
 export { changed, gameId, gameRecord, playerRecord, tick } from '../test-support/records.js';
 
@@ -49,23 +49,48 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         expect(await store.getPlayer('nobody-here')).toBeNull();
       });
 
-      it('counts failed sign-ins and clears them', async () => {
+      it('saves a sign-in guard only over the version it was decided from', async () => {
         const dave = playerRecord(`dave_${randomBytes(3).toString('hex')}`);
         await store.createPlayer(dave);
-        const first = await store.recordSignInFailure(dave.id, '2026-01-01T00:00:01.000Z');
-        expect(first).toMatchObject({ failedSignIns: 1, lastFailedSignInAt: '2026-01-01T00:00:01.000Z' });
-        const second = await store.recordSignInFailure(dave.id, '2026-01-01T00:00:02.000Z');
-        expect(second).toMatchObject({ failedSignIns: 2, lastFailedSignInAt: '2026-01-01T00:00:02.000Z' });
-        await store.clearSignInFailures(dave.id);
-        expect(await store.getPlayer(dave.id)).toMatchObject({ failedSignIns: 0, lastFailedSignInAt: null });
-        expect(await store.recordSignInFailure('nobody-here', tick())).toBeNull();
+        const first: SignInGuard = { version: 1, clients: { k1: { failures: 1, lastFailureAt: 1_000 } } };
+        await store.saveSignInGuard(dave.id, first, 0);
+        expect((await store.getPlayer(dave.id))?.signInGuard).toEqual(first);
+        // Decided from version 0 too: too late.
+        await expect(store.saveSignInGuard(dave.id, { version: 1, clients: {} }, 0)).rejects.toThrow(StaleGameError);
+        const second: SignInGuard = {
+          version: 2,
+          clients: { k1: { failures: 2, lastFailureAt: 2_000 }, '*': { failures: 1, lastFailureAt: 2_500 } },
+        };
+        await store.saveSignInGuard(dave.id, second, 1);
+        expect(await store.getPlayer(dave.id)).toEqual({ ...dave, signInGuard: second });
+        await expect(store.saveSignInGuard('nobody-here', first, 0)).rejects.toThrow(StaleGameError);
+        expect(await store.getPlayer('nobody-here')).toBeNull();
       });
 
-      it('counts concurrent failures without losing any', async () => {
-        const erin = playerRecord(`erin_${randomBytes(3).toString('hex')}`);
+      it('replaces the password hash with the guard, in the same conditional write', async () => {
+        const erin = playerRecord(`erin_${randomBytes(3).toString('hex')}`, { passwordHash: 'scrypt$old' });
         await store.createPlayer(erin);
-        await Promise.all(Array.from({ length: 8 }, () => store.recordSignInFailure(erin.id, tick())));
-        expect((await store.getPlayer(erin.id))?.failedSignIns).toBe(8);
+        await expect(store.saveSignInGuard(erin.id, { version: 1, clients: {} }, 7, 'scrypt$new')).rejects.toThrow(
+          StaleGameError,
+        );
+        expect((await store.getPlayer(erin.id))?.passwordHash).toBe('scrypt$old');
+        await store.saveSignInGuard(erin.id, { version: 1, clients: {} }, 0, 'scrypt$new');
+        expect(await store.getPlayer(erin.id)).toMatchObject({
+          passwordHash: 'scrypt$new',
+          signInGuard: { version: 1 },
+        });
+      });
+
+      it('lets exactly one of many writes decided from the same guard land', async () => {
+        const fay = playerRecord(`fay_${randomBytes(3).toString('hex')}`);
+        await store.createPlayer(fay);
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) =>
+            store.saveSignInGuard(fay.id, { version: 1, clients: { [`k${i}`]: { failures: 1, lastFailureAt: i } } }, 0),
+          ),
+        );
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        expect(Object.keys((await store.getPlayer(fay.id))?.signInGuard.clients ?? {})).toHaveLength(1);
       });
     });
 

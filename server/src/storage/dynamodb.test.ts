@@ -5,7 +5,7 @@ import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemComman
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
-import { Browser, testConfig } from '../test-support/app.js';
+import { Browser, TEST_ACCOUNTS, testConfig } from '../test-support/app.js';
 import { dynaliteClient, dynaliteStore, freshTableName, startDynalite } from '../test-support/dynalite.js';
 import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
 import { freePort } from '../test-support/ports.js';
@@ -310,9 +310,33 @@ describe('DynamoStore on dynalite', () => {
       const player = playerRecord(uniqueName('layout'));
       await store.createPlayer(player);
       const playerItem = await raw(`PLAYER#${player.id}`);
-      expect(playerItem).toMatchObject({ PlayerName: { S: player.name }, FailedSignIns: { N: '0' } });
+      expect(playerItem).toMatchObject({
+        PlayerName: { S: player.name },
+        SignInVersion: { N: '0' },
+        SignInClients: { S: '{}' },
+      });
       expect(playerItem).not.toHaveProperty('HostId');
       expect(playerItem).not.toHaveProperty('OpponentId');
+      // A player item from before the sign-in guard reads as a new guard, and its first guard write drops the old counters.
+      const legacy = playerRecord(uniqueName('legacy'));
+      await client.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            GameId: { S: `PLAYER#${legacy.id}` },
+            PlayerName: { S: legacy.name },
+            PasswordHash: { S: legacy.passwordHash },
+            CreatedAt: { S: legacy.createdAt },
+            FailedSignIns: { N: '3' },
+            LastFailedSignInAt: { S: legacy.createdAt },
+          },
+        }),
+      );
+      expect(await store.getPlayer(legacy.id)).toEqual(legacy);
+      const guard = { version: 1, clients: { k: { failures: 1, lastFailureAt: 5 } } };
+      await store.saveSignInGuard(legacy.id, guard, 0);
+      expect(await store.getPlayer(legacy.id)).toEqual({ ...legacy, signInGuard: guard });
+      expect(await raw(`PLAYER#${legacy.id}`)).not.toHaveProperty('FailedSignIns');
       // A player's key is never mistaken for a game id.
       expect(await store.getGame(`PLAYER#${player.id}`)).toBeNull();
 
@@ -337,7 +361,12 @@ describe('DynamoStore on dynalite', () => {
           done();
         },
       });
-      const app = await buildApp({ config: testConfig(), store, logger: pino({ level }, destination) });
+      const app = await buildApp({
+        config: testConfig(),
+        store,
+        logger: pino({ level }, destination),
+        accounts: TEST_ACCOUNTS,
+      });
       try {
         const alice = await OnlinePlayer.signIn(app, uniqueName('alice'));
         const bob = await OnlinePlayer.signIn(app, uniqueName('bob'));
@@ -360,7 +389,7 @@ describe('DynamoStore on dynalite', () => {
 
     it('makes a move with one DynamoDB request', async () => {
       const { store, counter } = await dynaliteStore(dynalite.endpoint);
-      const app = await buildApp({ config: testConfig(), store });
+      const app = await buildApp({ config: testConfig(), store, accounts: TEST_ACCOUNTS });
       try {
         const alice = await OnlinePlayer.signIn(app, uniqueName('alice'));
         const bob = await OnlinePlayer.signIn(app, uniqueName('bob'));

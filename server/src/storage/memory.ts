@@ -10,6 +10,7 @@ import type {
   PollResult,
   PresenceRecord,
   PresenceWrite,
+  SignInGuard,
   Store,
 } from './types.js';
 
@@ -38,20 +39,11 @@ export class MemoryStore implements Store {
     return player ? structuredClone(player) : null;
   }
 
-  async recordSignInFailure(id: string, at: string): Promise<PlayerRecord | null> {
+  async saveSignInGuard(id: string, next: SignInGuard, expectedVersion: number, passwordHash?: string): Promise<void> {
     const player = this.players.get(id);
-    if (!player) return null;
-    player.failedSignIns += 1;
-    player.lastFailedSignInAt = at;
-    return structuredClone(player);
-  }
-
-  async clearSignInFailures(id: string): Promise<void> {
-    const player = this.players.get(id);
-    if (player) {
-      player.failedSignIns = 0;
-      player.lastFailedSignInAt = null;
-    }
+    if (!player || player.signInGuard.version !== expectedVersion) throw new StaleGameError();
+    player.signInGuard = structuredClone(next);
+    if (passwordHash !== undefined) player.passwordHash = passwordHash;
   }
 
   async getInvitationSlot(pair: string): Promise<string | null> {

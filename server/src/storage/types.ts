@@ -20,9 +20,23 @@ export interface PlayerRecord {
   name: string;
   passwordHash: string;
   createdAt: string;
-  /** Failed sign-ins since the last successful one. */
-  failedSignIns: number;
-  lastFailedSignInAt: string | null;
+  /** Sign-in attempts per client address (online/sign-in-guard.ts has the rules). */
+  signInGuard: SignInGuard;
+}
+
+/** Attempts reserved since a client's last successful sign-in on one name. */
+export interface ClientFailures {
+  /** Each attempt counts as a failure when it is reserved, before the password is checked. */
+  failures: number;
+  /** When the last one was reserved (epoch ms). */
+  lastFailureAt: number;
+}
+
+export interface SignInGuard {
+  /** Increases with every write; each write is conditional on the version it was decided from. */
+  version: number;
+  /** By client key (a hash of the client's address, or `*` for everyone beyond the bound). */
+  clients: Record<string, ClientFailures>;
 }
 
 /** A game as stored, and as instances tell each other about it on the bus: shared/'s online game. */
@@ -85,9 +99,12 @@ export interface Store {
   /** Creates the player unless the name (ignoring case) is taken; false when taken. */
   createPlayer(player: PlayerRecord): Promise<boolean>;
   getPlayer(id: string): Promise<PlayerRecord | null>;
-  /** Counts one more failed sign-in at `at`; returns the player as it now is. */
-  recordSignInFailure(id: string, at: string): Promise<PlayerRecord | null>;
-  clearSignInFailures(id: string): Promise<void>;
+  /**
+   * Replaces the player's sign-in guard with `next` (and the password hash, when given) if the
+   * stored guard is still at `expectedVersion`; otherwise (or when there is no such player)
+   * throws StaleGameError and changes nothing. Two attempts decided from one guard: one lands.
+   */
+  saveSignInGuard(id: string, next: SignInGuard, expectedVersion: number, passwordHash?: string): Promise<void>;
 
   /** Stores a new game; throws AlreadyExistsError when the id is taken. */
   createGame(game: GameRecord): Promise<void>;

@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
+import type { AccountsOptions } from '../online/accounts.js';
+import type { PasswordCost } from '../online/passwords.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
+/** scrypt at a cost tests can afford hundreds of times; one test pins production's (passwords.test.ts). */
+export const TEST_PASSWORD_COST: PasswordCost = { N: 2 ** 10, r: 8, p: 1 };
+export const TEST_ACCOUNTS: AccountsOptions = { passwordCost: TEST_PASSWORD_COST };
 
 /** A built client stand-in: just enough of index.html to tell it apart. */
 export function fakeClientDir(): string {
@@ -19,7 +25,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 export async function testApp(options: Omit<Partial<AppOptions>, 'config'> & { config?: Partial<Config> } = {}) {
-  return buildApp({ ...options, config: testConfig(options.config) });
+  return buildApp({ accounts: TEST_ACCOUNTS, ...options, config: testConfig(options.config) });
 }
 
 /** One browser: carries its session cookie from answer to request, like a real one. */

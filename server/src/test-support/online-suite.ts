@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { rematchIdOf } from '../online/games.js';
 import type { Store } from '../storage/types.js';
-import { Browser, testConfig } from './app.js';
+import { Browser, TEST_ACCOUNTS, testConfig } from './app.js';
 import { OnlinePlayer, PASSWORD, playOut, startedGame, uniqueName } from './online.js';
 
 export interface OnlineHarness {
@@ -24,7 +24,12 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
 
     beforeAll(async () => {
       harness = await open();
-      app = await buildApp({ config: testConfig(), store: harness.store, now: () => new Date(clock) });
+      app = await buildApp({
+        config: testConfig(),
+        store: harness.store,
+        now: () => new Date(clock),
+        accounts: TEST_ACCOUNTS,
+      });
     });
     afterAll(async () => {
       await app.close();

@@ -20,8 +20,7 @@ export function playerRecord(name: string, overrides: Partial<PlayerRecord> = {}
     name,
     passwordHash: 'scrypt$test',
     createdAt: tick(),
-    failedSignIns: 0,
-    lastFailedSignInAt: null,
+    signInGuard: { version: 0, clients: {} },
     ...overrides,
   };
 }

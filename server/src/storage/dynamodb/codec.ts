@@ -14,7 +14,14 @@ import {
 } from '@ttt/shared';
 import * as z from 'zod/mini';
 import { listSortKey } from '../keys.js';
-import type { AttendanceRecord, GameRecord, GameSummaryRecord, PlayerRecord, PresenceRecord } from '../types.js';
+import type {
+  AttendanceRecord,
+  GameRecord,
+  GameSummaryRecord,
+  PlayerRecord,
+  PresenceRecord,
+  SignInGuard,
+} from '../types.js';
 
 /**
  * Items as DynamoDB holds them, and the records they stand for: every item read back is parsed
@@ -154,9 +161,35 @@ const PlayerItemSchema = z.object({
   PlayerName: str,
   PasswordHash: str,
   CreatedAt: str,
-  FailedSignIns: int,
-  LastFailedSignInAt: z.optional(str),
+  /** Missing on items written before the guard: version 0, nobody failing. */
+  SignInVersion: z.optional(int),
+  SignInClients: z.optional(str),
 });
+
+/** The guard's clients map, kept as JSON in `SignInClients` (at most ~51 small entries). */
+const SignInClientsSchema = z.record(
+  z.string(),
+  z.object({ failures: z.int().check(z.gte(0)), lastFailureAt: z.number() }),
+);
+
+function signInClients(json: string | undefined, key: string): SignInGuard['clients'] {
+  if (json === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new Error(`The stored sign-in guard of ${key} is not JSON`);
+  }
+  return parseItem(SignInClientsSchema, parsed as Item, 'sign-in guard');
+}
+
+/** The attributes a guard is written as. */
+export function signInGuardAttributes(guard: SignInGuard): {
+  SignInVersion: AttributeValue;
+  SignInClients: AttributeValue;
+} {
+  return { SignInVersion: n(guard.version), SignInClients: s(JSON.stringify(guard.clients)) };
+}
 
 /** Only what the change feed needs of a player item. */
 export const LobbyVersionSchema = z.object({ LobbyVersion: z.optional(int) });
@@ -252,8 +285,7 @@ export function playerFromItem(item: Item): PlayerRecord {
     name: p.PlayerName,
     passwordHash: p.PasswordHash,
     createdAt: p.CreatedAt,
-    failedSignIns: p.FailedSignIns,
-    lastFailedSignInAt: p.LastFailedSignInAt ?? null,
+    signInGuard: { version: p.SignInVersion ?? 0, clients: signInClients(p.SignInClients, p.GameId) },
   };
 }
 
@@ -349,9 +381,8 @@ export function playerItem(player: PlayerRecord): Item {
     PlayerName: s(player.name),
     PasswordHash: s(player.passwordHash),
     CreatedAt: s(player.createdAt),
-    FailedSignIns: n(player.failedSignIns),
+    ...signInGuardAttributes(player.signInGuard),
   };
-  if (player.lastFailedSignInAt !== null) item.LastFailedSignInAt = s(player.lastFailedSignInAt);
   return item;
 }
 

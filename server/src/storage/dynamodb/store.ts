@@ -19,6 +19,7 @@ import type {
   PollResult,
   PresenceRecord,
   PresenceWrite,
+  SignInGuard,
   Store,
 } from '../types.js';
 import {
@@ -47,6 +48,7 @@ import {
   resultAttribute,
   SEEN_ATTRIBUTE,
   s,
+  signInGuardAttributes,
   summaryFromItem,
 } from './codec.js';
 import { CONDITION_FAILED, describeError, isConditionFailed, isUnavailable } from './sdk-errors.js';
@@ -133,39 +135,36 @@ export class DynamoStore implements Store {
     return answer.Item ? playerFromItem(answer.Item) : null;
   }
 
-  async recordSignInFailure(id: string, at: string): Promise<PlayerRecord | null> {
-    const answer = await this.conditional(() =>
+  async saveSignInGuard(id: string, next: SignInGuard, expectedVersion: number, passwordHash?: string): Promise<void> {
+    const guard = signInGuardAttributes(next);
+    const written = await this.conditional(() =>
       this.client.send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: { GameId: s(PLAYER_PREFIX + id) },
-          UpdateExpression: 'ADD #failed :one SET #lastFailed = :at',
-          ConditionExpression: 'attribute_exists(GameId)',
-          ExpressionAttributeNames: { '#failed': 'FailedSignIns', '#lastFailed': 'LastFailedSignInAt' },
-          ExpressionAttributeValues: { ':one': n(1), ':at': s(at) },
-          ReturnValues: 'ALL_NEW',
+          // Also drops the counters of the layout before the guard, where an item still has them.
+          UpdateExpression: `SET #version = :next, #clients = :clients${passwordHash === undefined ? '' : ', #hash = :hash'} REMOVE FailedSignIns, LastFailedSignInAt`,
+          // Every attempt is decided from the version read: of two at once, one lands. Version 0
+          // is also an item from before the guard; attribute_exists keeps a missing key missing.
+          ConditionExpression:
+            expectedVersion === 0
+              ? 'attribute_exists(GameId) AND (attribute_not_exists(#version) OR #version = :expected)'
+              : '#version = :expected',
+          ExpressionAttributeNames: {
+            '#version': 'SignInVersion',
+            '#clients': 'SignInClients',
+            ...(passwordHash === undefined ? {} : { '#hash': 'PasswordHash' }),
+          },
+          ExpressionAttributeValues: {
+            ':next': guard.SignInVersion,
+            ':clients': guard.SignInClients,
+            ':expected': n(expectedVersion),
+            ...(passwordHash === undefined ? {} : { ':hash': s(passwordHash) }),
+          },
         }),
       ),
     );
-    if (answer === CONDITION_FAILED) return null;
-    return answer.Attributes ? playerFromItem(answer.Attributes) : null;
-  }
-
-  async clearSignInFailures(id: string): Promise<void> {
-    // A missing player has nothing to clear: a failed condition is the answer, not an error.
-    await this.conditional(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { GameId: s(PLAYER_PREFIX + id) },
-          UpdateExpression: 'SET #failed = :zero REMOVE #lastFailed',
-          // Without it, an update of a missing key would create a half player.
-          ConditionExpression: 'attribute_exists(GameId)',
-          ExpressionAttributeNames: { '#failed': 'FailedSignIns', '#lastFailed': 'LastFailedSignInAt' },
-          ExpressionAttributeValues: { ':zero': n(0) },
-        }),
-      ),
-    );
+    if (written === CONDITION_FAILED) throw new StaleGameError();
   }
 
   // --- games -----------------------------------------------------------------------------
