@@ -14,6 +14,7 @@ import { cpuPerMoveByStore } from './cpu-per-move.js';
 import { dynamodbRequests } from './dynamodb-requests.js';
 import { busLatency, idleCost, oneInstanceOnStoreLatency } from './live.js';
 import { moveCycle } from './load.js';
+import { lobbyScale } from './lobby-scale.js';
 import { manyStreams } from './many-streams.js';
 import { moveToEvent } from './online.js';
 import { playAnyoneBench } from './pairing.js';
@@ -37,6 +38,7 @@ const settings = smoke
       idleGames: 50,
       idleSeconds: 1,
       pairingRounds: 3,
+      lobby: { otherGames: 5000, requests: 20, rounds: 1 },
     }
   : {
       rounds: 5,
@@ -51,6 +53,7 @@ const settings = smoke
       idleGames: 1000,
       idleSeconds: 30,
       pairingRounds: 40,
+      lobby: { otherGames: 50_000, requests: 200, rounds: 5 },
     };
 /** CPU per move by store: a fixed rate well below saturation, the same for both stores. */
 const cpuSettings = smoke
@@ -292,6 +295,8 @@ interface Budgets {
   manyStreams: { moveToEventP95Ms: number; movesRefusedOrReset: number; streamsFailed: number };
   dynamodbCpuPerMoveRatio: { max: number };
   playAnyoneP95Ms: { oneInstance: number; twoInstancesBus: number };
+  lobbyWithOthersRatio: { max: number };
+  rssMBPer10kGames: { max: number };
 }
 
 async function main() {
@@ -313,6 +318,8 @@ async function main() {
   const many = await manyStreamsBench();
   log('Play anyone: two seekers, until both know their game');
   const pairing = await playAnyoneBench(settings.pairingRounds);
+  log(`a bystander's lobby with ${settings.lobby.otherGames} other players' games in memory, and without`);
+  const lobby = await lobbyScale(settings.lobby);
 
   const checks = [
     [
@@ -419,6 +426,18 @@ async function main() {
       `≤ ${budgets.playAnyoneP95Ms.twoInstancesBus}`,
       pairing.twoInstances.p95Ms <= budgets.playAnyoneP95Ms.twoInstancesBus,
     ],
+    [
+      `bystander's lobby, ${lobby.otherGames} others' games ÷ none (memory)`,
+      lobby.ratio,
+      `≤ ${budgets.lobbyWithOthersRatio.max}`,
+      lobby.ratio <= budgets.lobbyWithOthersRatio.max,
+    ],
+    [
+      'RSS per 10,000 games in memory (MB)',
+      lobby.rssMBPer10kGames,
+      `≤ ${budgets.rssMBPer10kGames.max}`,
+      lobby.rssMBPer10kGames <= budgets.rssMBPer10kGames.max,
+    ],
   ] as const;
 
   const results = {
@@ -435,6 +454,7 @@ async function main() {
     manyStreams: many,
     cpuPerMove,
     playAnyone: pairing,
+    lobbyScale: lobby,
     budgets: Object.fromEntries(checks.map(([name, value, budget, ok]) => [name, { value, budget, ok }])),
   };
 
@@ -501,6 +521,12 @@ async function main() {
       `${round1(pairing.oneInstance.p50Ms)}/${round1(pairing.oneInstance.p95Ms)} ms, two instances on the bus ` +
       `${round1(pairing.twoInstances.p50Ms)}/${round1(pairing.twoInstances.p95Ms)} ms over ${pairing.oneInstance.rounds} rounds ` +
       `(the pairing request alone, p50: ${round1(pairing.oneInstance.answerP50Ms)} and ${round1(pairing.twoInstances.answerP50Ms)} ms)`,
+  );
+
+  console.log(
+    `bystander's lobby (memory): ${lobby.lobbyMs.withoutOthers} ms alone, ${lobby.lobbyMs.withOthers} ms with ` +
+      `${lobby.otherGames} others' games (ratios by round ${lobby.ratios.join(', ')}); those games cost ` +
+      `${lobby.rssMBPer10kGames} MB RSS (${lobby.heapMBPer10kGames} MB heap) per 10,000`,
   );
 
   const out = smoke ? join(root, 'test-results/bench-smoke.json') : join(root, 'bench/results.json');

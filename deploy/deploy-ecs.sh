@@ -262,6 +262,9 @@ if ! run --probe ResourceNotFoundException aws dynamodb describe-table --region 
     AttributeName=OpponentId,AttributeType=S AttributeName=StatusDate,AttributeType=S \
     --key-schema AttributeName=GameId,KeyType=HASH --global-secondary-indexes "$indexes" >/dev/null
   run aws dynamodb wait table-exists --region "$REGION" --table-name "$TABLE"
+  # Expired invitations and abandoned games carry ExpiresAt (epoch seconds); DynamoDB deletes them.
+  run aws dynamodb update-time-to-live --region "$REGION" --table-name "$TABLE" \
+    --time-to-live-specification Enabled=true,AttributeName=ExpiresAt >/dev/null
 fi
 
 note "log group $LOG_GROUP"

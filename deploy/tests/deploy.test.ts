@@ -247,9 +247,13 @@ describe('deploy/iam-task-policy.json', () => {
     expect(everyAction).not.toContain('dynamodb:Scan');
   });
 
-  it('keeps CreateTable alone in its own optional statement, on the table only', () => {
+  it('keeps CreateTable (and turning TTL on, done only then) in its own optional statement, on the table only', () => {
     expect(optional).toHaveLength(1);
-    expect(list(optional[0]?.Action)).toEqual(['dynamodb:CreateTable']);
+    expect(list(optional[0]?.Action)).toEqual([
+      'dynamodb:CreateTable',
+      'dynamodb:DescribeTimeToLive',
+      'dynamodb:UpdateTimeToLive',
+    ]);
     expect(list(optional[0]?.Resource)).toEqual([TABLE_ARN]);
     expect(required.flatMap((statement) => list(statement.Action))).not.toContain('dynamodb:CreateTable');
   });
@@ -418,6 +422,7 @@ describe('deploy/deploy-ecs.sh', () => {
         new RegExp(`^DRY-RUN: docker push ${escapeRegExp(IMAGE)}$`),
         /^DRY-RUN: aws dynamodb create-table .*--table-name Games .*--billing-mode PAY_PER_REQUEST/,
         /^DRY-RUN: aws dynamodb wait table-exists /,
+        /^DRY-RUN: aws dynamodb update-time-to-live .*Enabled=true,AttributeName=ExpiresAt/,
         /^DRY-RUN: aws ecs register-task-definition /,
         /^DRY-RUN: aws ecs create-service /,
         /^DRY-RUN: aws ecs wait services-stable /,
@@ -588,6 +593,7 @@ describe('deploy/deploy-ecs.sh', () => {
           'dynamodb describe-table': notFound('ResourceNotFoundException'),
           'dynamodb create-table': "echo '{}'",
           'dynamodb wait': 'exit 0',
+          'dynamodb update-time-to-live': "echo '{}'",
           'logs describe-log-groups': 'echo 0',
           'logs create-log-group': 'exit 0',
           'logs put-retention-policy': 'exit 0',
@@ -605,6 +611,7 @@ describe('deploy/deploy-ecs.sh', () => {
         /^docker push /,
         /^aws dynamodb create-table /,
         /^aws dynamodb wait table-exists /,
+        /^aws dynamodb update-time-to-live .*AttributeName=ExpiresAt/,
         /^aws logs create-log-group /,
         /^aws ecs register-task-definition /,
         /^aws ecs create-service .*--desired-count 2 /,

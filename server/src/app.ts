@@ -64,9 +64,9 @@ const BODY_LIMIT = 8 * 1024;
 /** Builds the whole app, ready for `inject` or `listen`; never listens itself. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const store = options.store ?? new MemoryStore();
-  const liveUpdates = options.live ?? localLive({ leaveGraceMs: config.presenceGraceMs });
   const now = options.now ?? (() => new Date());
+  const store = options.store ?? new MemoryStore({ now });
+  const liveUpdates = options.live ?? localLive({ leaveGraceMs: config.presenceGraceMs });
 
   const logger = options.logger ?? false;
   const app = Fastify({

@@ -483,6 +483,36 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         expect(seen).toEqual(games.map((g) => g.id).reverse());
       });
 
+      it('pages a list merged from both roles, each game once, a game against oneself included', async () => {
+        const player = me();
+        const other = me();
+        const games = Array.from({ length: 9 }, (_, i) =>
+          gameRecord(
+            i % 3 === 0
+              ? { hostId: player, hostName: player, opponentId: player, opponentName: player, status: 'playing' }
+              : i % 3 === 1
+                ? { hostId: player, hostName: player, opponentId: other, opponentName: other, status: 'playing' }
+                : { hostId: other, hostName: other, opponentId: player, opponentName: player, status: 'playing' },
+          ),
+        );
+        for (const game of games) await store.createGame(game);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listGames({ playerId: player, list: 'playing', limit: 2, cursor });
+          seen.push(...page.items.map((g) => g.id));
+          cursor = page.cursor ?? undefined;
+        } while (cursor);
+        expect(seen).toEqual(games.map((g) => g.id).reverse());
+        const others = (await store.listGames({ playerId: other, list: 'playing', limit: 20 })).items;
+        expect(others.map((g) => g.id)).toEqual(
+          games
+            .filter((_, i) => i % 3 !== 0)
+            .map((g) => g.id)
+            .reverse(),
+        );
+      });
+
       it('says there is no next page when a page ends exactly at the end', async () => {
         const host = me();
         for (let i = 0; i < 4; i++) await store.createGame(gameRecord({ hostId: host, hostName: host }));

@@ -93,10 +93,14 @@ describe('DynamoStore on dynalite', () => {
       }
       expect(counter.snapshot().byCommand.CreateTableCommand).toBe(1);
 
-      // A second start finds the table and creates nothing.
+      // A second start finds the table and creates nothing (dynalite never says TTL is on: asked again).
       counter.reset();
       await store.ensureTable({ create: true, pollMs: 20 });
-      expect(counter.snapshot().byCommand).toEqual({ DescribeTableCommand: 1 });
+      expect(counter.snapshot().byCommand).toEqual({
+        DescribeTableCommand: 1,
+        DescribeTimeToLiveCommand: 1,
+        UpdateTimeToLiveCommand: 1,
+      });
       await store.close();
     });
 
@@ -144,7 +148,7 @@ describe('DynamoStore on dynalite', () => {
       const logger = { debug() {}, info() {}, warn: (details: object) => warnings.push(details) };
       const store = new DynamoStore(dynaliteClient(dynalite.endpoint), table, { logger });
       await store.ensureTable({ create: true, pollMs: 20 });
-      expect(warnings).toEqual([
+      expect(warnings.filter((details) => 'index' in details)).toEqual([
         expect.objectContaining({ index: HOST_INDEX, missing: ['TimeControl', 'Deadline'] }),
         expect.objectContaining({ index: OPPONENT_INDEX, missing: ['TimeControl', 'Deadline'] }),
       ]);
@@ -346,6 +350,67 @@ describe('DynamoStore on dynalite', () => {
         new PutItemCommand({ TableName: table, Item: { GameId: { S: broken.id }, Version: { S: 'one' } } }),
       );
       await expect(store.getGame(broken.id)).rejects.toThrow(/does not have the expected shape/);
+      client.destroy();
+    });
+
+    it('gives every item that may go an ExpiresAt in epoch seconds; each write recomputes it', async () => {
+      const client = dynaliteClient(dynalite.endpoint);
+      const expiresAt = async (key: string) =>
+        (await client.send(new GetItemCommand({ TableName: table, Key: { GameId: { S: key } }, ConsistentRead: true })))
+          .Item?.ExpiresAt;
+      const seconds = (iso: string, days: number) => ({ N: String(Date.parse(iso) / 1000 + days * 86_400) });
+
+      const invitation = gameRecord({ hostId: uniqueName('ttl'), deadline: '2026-03-01T00:00:00.000Z' });
+      await store.createGame(invitation);
+      expect(await expiresAt(invitation.id)).toEqual(seconds('2026-03-01T00:00:00.000Z', 7));
+
+      const started = changed(invitation, { status: 'playing', deadline: '2026-03-04T00:00:00.000Z' });
+      await store.updateGame(started, invitation.version);
+      expect(await expiresAt(started.id)).toEqual(seconds('2026-03-04T00:00:00.000Z', 30));
+      const onMove: GameRecord = { ...moved(started, 4), deadline: '2026-03-07T00:00:00.000Z' };
+      await store.recordMove(onMove, started.version);
+      expect(await expiresAt(started.id)).toEqual(seconds('2026-03-07T00:00:00.000Z', 30));
+      let game: GameRecord = onMove;
+      for (const cell of [0, 3, 1]) {
+        const next = moved(game, cell);
+        await store.recordMove(next, game.version);
+        game = next;
+      }
+      const won: GameRecord = {
+        ...moved(game, 5),
+        status: 'finished',
+        result: { winner: 'X', reason: 'line', line: [3, 4, 5] },
+        deadline: null,
+      };
+      won.finishedAt = won.updatedAt;
+      await store.recordMove(won, game.version);
+      expect(await expiresAt(won.id)).toBeUndefined();
+      expect((await store.getGame(won.id))?.status).toBe('finished');
+
+      const declined = gameRecord({ hostId: uniqueName('ttl'), deadline: '2026-03-01T00:00:00.000Z' });
+      await store.createGame(declined);
+      const answered = changed(declined, { status: 'declined', deadline: null });
+      await store.updateGame(answered, declined.version);
+      expect(await expiresAt(declined.id)).toEqual(seconds(answered.updatedAt, 7));
+
+      const at = new Date('2026-05-01T00:00:00.000Z');
+      const timed = new DynamoStore(dynaliteClient(dynalite.endpoint), table, { now: () => at });
+      const pair = `${uniqueName('a')}#${uniqueName('b')}`;
+      await timed.takeInvitationSlot(pair, invitation.id, null);
+      expect(await expiresAt(`PAIR#${pair}`)).toEqual(seconds(at.toISOString(), 37));
+      await timed.savePresence({
+        gameId: invitation.id,
+        instanceId: 'i1',
+        attendance: { viewers: [], anonymous: 1, seq: 1 },
+        left: {},
+      });
+      expect(await expiresAt(`PRESENCE#${invitation.id}`)).toEqual(seconds(at.toISOString(), 7));
+      await timed.saveHeartbeat('ttl-instance', '2026-05-01T00:01:00.000Z');
+      expect(await expiresAt('INSTANCE#ttl-instance')).toEqual(seconds('2026-05-01T00:01:00.000Z', 1));
+      // Read back as before: the attribute is the database's business only.
+      expect(await timed.loadHeartbeats(['ttl-instance'])).toEqual({ 'ttl-instance': '2026-05-01T00:01:00.000Z' });
+      expect(await timed.getGame(won.id)).toEqual(won);
+      await timed.close();
       client.destroy();
     });
   });

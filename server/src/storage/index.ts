@@ -9,7 +9,8 @@ import type { Store } from './types.js';
  */
 export async function createStore(config: Pick<Config, 'storage'>, logger?: StoreLogger): Promise<Store> {
   const settings = config.storage;
-  if (settings.kind === 'memory') return new MemoryStore();
+  // Expires what DynamoDB's TTL would, by the wall clock.
+  if (settings.kind === 'memory') return new MemoryStore({ now: () => new Date() });
 
   // Loaded only when used: the SDK is most of the start-up time of a memory-backed server.
   const { createDynamoClient, DynamoStore } = await import('./dynamodb/index.js');

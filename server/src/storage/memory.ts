@@ -1,6 +1,19 @@
 import type { PairingQueue } from '@ttt/shared';
 import { AlreadyExistsError, StaleGameError } from './errors.js';
-import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus, toSummary } from './keys.js';
+import { ExpiringMap } from './expiring-map.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  gameExpiresAt,
+  HEARTBEAT_KEPT_MS,
+  listRoles,
+  listSortKey,
+  listStatus,
+  PRESENCE_KEPT_MS,
+  SLOT_KEPT_MS,
+  toSummary,
+} from './keys.js';
+import { PlayerIndex } from './player-index.js';
 import type {
   GameRecord,
   GameSummaryRecord,
@@ -14,19 +27,51 @@ import type {
   Store,
 } from './types.js';
 
+export interface MemoryStoreOptions {
+  /**
+   * The clock expiry is judged by, the app's own. Without one nothing expires: tests that
+   * write records with fixed dates keep them.
+   */
+  now?: () => Date;
+}
+
 /**
  * Everything in this process's memory: the default, for one instance and for tests.
  * Records are copied in and out so no caller can change what is stored by accident.
+ * Games are indexed by player like DynamoDB's two indexes, and what would carry a TTL there
+ * (games by gameExpiresAt, slots, presence, heartbeats) goes here when its time comes.
  */
 export class MemoryStore implements Store {
   readonly kind = 'memory';
+  private readonly now: (() => number) | undefined;
   private readonly players = new Map<string, PlayerRecord>();
-  private readonly games = new Map<string, GameRecord>();
+  private readonly games: ExpiringMap<string, GameRecord>;
+  private readonly index = new PlayerIndex();
   private readonly lobbies = new Map<string, number>();
-  private readonly presence = new Map<string, PresenceRecord>();
-  private readonly heartbeats = new Map<string, string>();
+  private readonly presence: ExpiringMap<string, PresenceRecord>;
+  private readonly heartbeats: ExpiringMap<string, string>;
   private pairing: PairingQueue | null = null;
-  private readonly slots = new Map<string, string>();
+  private readonly slots: ExpiringMap<string, string>;
+  private visited = 0;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    const clock = options.now;
+    this.now = clock && (() => clock().getTime());
+    this.games = new ExpiringMap({ now: this.now, onExpire: (_id, game) => this.unindex(game) });
+    this.presence = new ExpiringMap({ now: this.now });
+    this.heartbeats = new ExpiringMap({ now: this.now });
+    this.slots = new ExpiringMap({ now: this.now });
+  }
+
+  /** Index entries that lists have looked at so far: what a lobby costs, for tests and benchmarks. */
+  get listEntriesVisited(): number {
+    return this.visited;
+  }
+
+  /** `ms` from now, or never without a clock. */
+  private fromNow(ms: number): number | null {
+    return this.now ? this.now() + ms : null;
+  }
 
   async createPlayer(player: PlayerRecord): Promise<boolean> {
     if (this.players.has(player.id)) return false;
@@ -52,7 +97,7 @@ export class MemoryStore implements Store {
 
   async takeInvitationSlot(pair: string, gameId: string, expected: string | null): Promise<void> {
     if ((this.slots.get(pair) ?? null) !== expected) throw new StaleGameError();
-    this.slots.set(pair, gameId);
+    this.slots.set(pair, gameId, this.fromNow(SLOT_KEPT_MS));
   }
 
   async getPairingQueue(): Promise<PairingQueue | null> {
@@ -66,7 +111,7 @@ export class MemoryStore implements Store {
 
   async createGame(game: GameRecord): Promise<void> {
     if (this.games.has(game.id)) throw new AlreadyExistsError('A game with this id');
-    this.games.set(game.id, structuredClone(game));
+    this.write(game);
   }
 
   async getGame(id: string): Promise<GameRecord | null> {
@@ -84,27 +129,48 @@ export class MemoryStore implements Store {
   async updateGame(next: GameRecord, expectedVersion: number): Promise<void> {
     const stored = this.games.get(next.id);
     if (!stored || stored.version !== expectedVersion) throw new StaleGameError();
-    this.games.set(next.id, structuredClone(next));
+    this.unindex(stored);
+    this.write(next);
+  }
+
+  /** Stores the game, indexed by its players, to expire by the rule in keys.ts. */
+  private write(game: GameRecord) {
+    const stored = structuredClone(game);
+    this.games.set(stored.id, stored, this.now ? gameExpiresAt(stored) : null);
+    const key = listSortKey(stored);
+    this.index.add('host', stored.hostId, key);
+    if (stored.opponentId !== null) this.index.add('opponent', stored.opponentId, key);
+  }
+
+  private unindex(game: GameRecord) {
+    const key = listSortKey(game);
+    this.index.remove('host', game.hostId, key);
+    if (game.opponentId !== null) this.index.remove('opponent', game.opponentId, key);
   }
 
   async recordMove(next: GameRecord, expectedVersion: number): Promise<void> {
     await this.updateGame(next, expectedVersion);
   }
 
+  /** As DynamoDB answers it: newest first per role, each from the player's own index entries. */
   async listGames(query: ListQuery): Promise<Page<GameSummaryRecord>> {
     const status = listStatus(query.list);
-    const after = query.cursor === undefined ? null : decodeCursor(query.cursor, status);
-    const roles = listRoles(query.list);
-    const matching = [...this.games.values()]
-      .filter(
-        (game) =>
-          game.status === status &&
-          ((roles.includes('host') && game.hostId === query.playerId) ||
-            (roles.includes('opponent') && game.opponentId === query.playerId)),
-      )
-      .map((game) => ({ game, key: listSortKey(game) }))
-      .filter(({ key }) => after === null || key < after)
-      .sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+    const before = query.cursor === undefined ? null : decodeCursor(query.cursor, status);
+    const high = before ?? `${status.toUpperCase()}$`;
+    this.games.expire();
+    // One more than a page, to know whether a next page exists.
+    const wanted = query.limit + 1;
+    const unique = new Map<string, { game: GameRecord; key: string }>();
+    for (const role of listRoles(query.list)) {
+      const keys = this.index.below(role, query.playerId, `${status.toUpperCase()}#`, high, wanted);
+      this.visited += keys.length;
+      for (const key of keys) {
+        const id = key.slice(key.lastIndexOf('#') + 1);
+        const game = this.games.get(id);
+        if (game) unique.set(id, { game, key });
+      }
+    }
+    const matching = [...unique.values()].sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
     const page = matching.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -127,12 +193,12 @@ export class MemoryStore implements Store {
     let record = this.presence.get(write.gameId);
     if (!record) {
       record = { gameId: write.gameId, instances: {}, lastSeen: {} };
-      this.presence.set(write.gameId, record);
     }
     const known = record.instances[write.instanceId];
     if (known && known.seq >= write.attendance.seq) return;
     record.instances[write.instanceId] = structuredClone(write.attendance);
     Object.assign(record.lastSeen, write.left);
+    this.presence.set(write.gameId, record, this.fromNow(PRESENCE_KEPT_MS));
   }
 
   async loadPresence(gameIds: readonly string[]): Promise<PresenceRecord[]> {
@@ -144,7 +210,9 @@ export class MemoryStore implements Store {
 
   async saveHeartbeat(instanceId: string, until: string): Promise<void> {
     const known = this.heartbeats.get(instanceId);
-    if (!known || known < until) this.heartbeats.set(instanceId, until);
+    if (!known || known < until) {
+      this.heartbeats.set(instanceId, until, this.now ? Date.parse(until) + HEARTBEAT_KEPT_MS : null);
+    }
   }
 
   async loadHeartbeats(instanceIds: readonly string[]): Promise<Record<string, string>> {

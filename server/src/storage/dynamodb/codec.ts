@@ -13,7 +13,7 @@ import {
   type TimeControl,
 } from '@ttt/shared';
 import * as z from 'zod/mini';
-import { listSortKey } from '../keys.js';
+import { epochSeconds, gameExpiresAt, listSortKey } from '../keys.js';
 import type {
   AttendanceRecord,
   GameRecord,
@@ -40,6 +40,8 @@ export const PAIRING_KEY = 'PAIRING#queue';
 /** In a presence item: one attribute per instance (`I:<id>`), one per viewer who left (`S:<id>`). */
 export const INSTANCE_ATTRIBUTE = 'I:';
 export const SEEN_ATTRIBUTE = 'S:';
+/** The TTL attribute: epoch seconds after which DynamoDB may delete the item (docs/dynamodb.md). */
+export const EXPIRES_ATTRIBUTE = 'ExpiresAt';
 /** DynamoDB lists hold no typeless values, and an empty string would read as "no mark" anyway. */
 export const EMPTY_CELL = '-';
 
@@ -341,8 +343,19 @@ export function gameItem(game: GameRecord): Item {
   if (game.result) item.Result = resultAttribute(game.result);
   if (game.timeControl) item.TimeControl = timeControlAttribute(game.timeControl);
   if (game.clocks) item.Clocks = clocksAttribute(game.clocks);
+  const expires = gameExpiresAttribute(game);
+  if (expires) item[EXPIRES_ATTRIBUTE] = expires;
   return item;
 }
+
+/** The game's TTL attribute, or null for a game kept for good (finished). */
+export function gameExpiresAttribute(game: GameRecord): AttributeValue | null {
+  const expires = gameExpiresAt(game);
+  return expires === null ? null : n(epochSeconds(expires));
+}
+
+/** The TTL attribute of an item that expires `ms` after `now`. */
+export const expiresAfter = (now: Date, ms: number): AttributeValue => n(epochSeconds(now.getTime() + ms));
 
 export function attendanceAttribute(attendance: AttendanceRecord): AttributeValue {
   return {

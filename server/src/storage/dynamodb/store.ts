@@ -8,7 +8,16 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { PairingQueue } from '@ttt/shared';
 import { AlreadyExistsError, StaleGameError, StorageUnavailableError } from '../errors.js';
-import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus } from '../keys.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  HEARTBEAT_KEPT_MS,
+  listRoles,
+  listSortKey,
+  listStatus,
+  PRESENCE_KEPT_MS,
+  SLOT_KEPT_MS,
+} from '../keys.js';
 import { type RequestCounter, type RequestCounts, requestCounter } from '../request-counter.js';
 import type {
   GameRecord,
@@ -25,6 +34,9 @@ import type {
 import {
   attendanceAttribute,
   clocksAttribute,
+  EXPIRES_ATTRIBUTE,
+  expiresAfter,
+  gameExpiresAttribute,
   gameFromItem,
   gameItem,
   HeartbeatItemSchema,
@@ -76,6 +88,8 @@ export interface DynamoStoreOptions {
   logger?: StoreLogger;
   /** Where requests are counted; the process-wide `requestCounter` unless given. */
   counter?: RequestCounter;
+  /** The clock for the TTL of items that have no time of their own (slots, presence). */
+  now?: () => Date;
 }
 
 let middlewareId = 0;
@@ -85,6 +99,7 @@ export class DynamoStore implements Store {
   readonly kind = 'dynamodb';
   private readonly logger: StoreLogger;
   private readonly counter: RequestCounter;
+  private readonly now: () => Date;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -93,6 +108,7 @@ export class DynamoStore implements Store {
   ) {
     this.logger = options.logger ?? silent;
     this.counter = options.counter ?? requestCounter;
+    this.now = options.now ?? (() => new Date());
     // Once per command, before the SDK's retries: the count is what the code asked for. The
     // client resolves its stack once (cacheMiddleware), so this must come before any request.
     client.middlewareStack.add(
@@ -186,7 +202,11 @@ export class DynamoStore implements Store {
       this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: { GameId: s(PAIR_PREFIX + pair), PendingGameId: s(gameId) },
+          Item: {
+            GameId: s(PAIR_PREFIX + pair),
+            PendingGameId: s(gameId),
+            [EXPIRES_ATTRIBUTE]: expiresAfter(this.now(), SLOT_KEPT_MS),
+          },
           ConditionExpression: expected === null ? 'attribute_not_exists(GameId)' : '#held = :expected',
           ...(expected === null
             ? {}
@@ -349,6 +369,13 @@ export class DynamoStore implements Store {
       set.push('#deadline = :deadline');
       values[':deadline'] = s(next.deadline);
     } else remove.push('#deadline');
+    // A move pushes the expiry forward; finishing removes it (finished games are kept).
+    names['#expires'] = EXPIRES_ATTRIBUTE;
+    const expires = gameExpiresAttribute(next);
+    if (expires) {
+      set.push('#expires = :expires');
+      values[':expires'] = expires;
+    } else remove.push('#expires');
     if (next.clocks) {
       names['#clocks'] = 'Clocks';
       set.push('#clocks = :clocks');
@@ -477,12 +504,17 @@ export class DynamoStore implements Store {
 
   /** One UpdateItem on the game's presence item, conditional on the instance's seq moving forward. */
   async savePresence(write: PresenceWrite): Promise<void> {
-    const names: Record<string, string> = { '#instance': `${INSTANCE_ATTRIBUTE}${write.instanceId}`, '#seq': 'Seq' };
+    const names: Record<string, string> = {
+      '#instance': `${INSTANCE_ATTRIBUTE}${write.instanceId}`,
+      '#seq': 'Seq',
+      '#expires': EXPIRES_ATTRIBUTE,
+    };
     const values: Item = {
       ':attendance': attendanceAttribute(write.attendance),
       ':seq': n(write.attendance.seq),
+      ':expires': expiresAfter(this.now(), PRESENCE_KEPT_MS),
     };
-    const set = ['#instance = :attendance'];
+    const set = ['#instance = :attendance', '#expires = :expires'];
     Object.entries(write.left).forEach(([viewer, at], index) => {
       names[`#seen${index}`] = `${SEEN_ATTRIBUTE}${viewer}`;
       values[`:seen${index}`] = s(at);
@@ -513,7 +545,11 @@ export class DynamoStore implements Store {
       this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: { GameId: s(INSTANCE_PREFIX + instanceId), Until: s(until) },
+          Item: {
+            GameId: s(INSTANCE_PREFIX + instanceId),
+            Until: s(until),
+            [EXPIRES_ATTRIBUTE]: expiresAfter(new Date(until), HEARTBEAT_KEPT_MS),
+          },
           ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
           ExpressionAttributeNames: { '#until': 'Until' },
           ExpressionAttributeValues: { ':until': s(until) },

@@ -1,11 +1,13 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   type TableDescription,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { SUMMARY_ATTRIBUTES } from './codec.js';
+import { EXPIRES_ATTRIBUTE, SUMMARY_ATTRIBUTES } from './codec.js';
 import { describeError, isNamed, isUnavailable } from './sdk-errors.js';
 
 /** The table and its two indexes: described, created when missing and allowed, waited for. */
@@ -45,7 +47,8 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Makes sure the table and both indexes exist and are ACTIVE, creating them when `create`
- * is set. Throws an error that says what to do when they are missing or cannot be made.
+ * is set, and then that TTL is on (ensureTimeToLive). Throws an error that says what to do
+ * when the table or its indexes are missing or cannot be made.
  */
 export async function ensureTable(target: TableTarget, options: EnsureTableOptions): Promise<void> {
   const where = await location(target);
@@ -83,6 +86,59 @@ export async function ensureTable(target: TableTarget, options: EnsureTableOptio
     );
   }
   warnOfMissingProjections(target, table);
+  if (options.create) await ensureTimeToLive(target);
+}
+
+/** What ensureTimeToLive found or did. */
+export type TimeToLiveOutcome = 'enabled' | 'already-on' | 'other-attribute' | 'not-enabled';
+
+/**
+ * Turns DynamoDB's TTL on for EXPIRES_ATTRIBUTE when it is off: items past their time are then
+ * deleted (lazily, typically within two days; reads meanwhile still see them). Never fails
+ * start-up: a database that cannot (dynalite, DynamoDB Local), may not (no permission) or will
+ * not now (another change within the hour) leaves items in place, which is only a warning.
+ */
+export async function ensureTimeToLive(target: TableTarget): Promise<TimeToLiveOutcome> {
+  const cannot = (error: unknown, doing: string): TimeToLiveOutcome => {
+    target.logger.warn(
+      { table: target.table, attribute: EXPIRES_ATTRIBUTE, error: describeError(error) },
+      `Could not ${doing} TTL on the DynamoDB table "${target.table}" (${describeError(error)}): expired ` +
+        `invitations and abandoned games stay in the table. Enable TTL on the attribute ${EXPIRES_ATTRIBUTE} ` +
+        '(docs/dynamodb.md); the server works without it.',
+    );
+    return 'not-enabled';
+  };
+  let current: { TimeToLiveStatus?: string | undefined; AttributeName?: string | undefined } | undefined;
+  try {
+    const answer = await target.client.send(new DescribeTimeToLiveCommand({ TableName: target.table }));
+    current = answer.TimeToLiveDescription;
+  } catch (error) {
+    return cannot(error, 'check');
+  }
+  const status = current?.TimeToLiveStatus ?? 'DISABLED';
+  if (status === 'ENABLED' || status === 'ENABLING') {
+    if (current?.AttributeName === EXPIRES_ATTRIBUTE) return 'already-on';
+    target.logger.warn(
+      { table: target.table, attribute: current?.AttributeName },
+      `TTL on the DynamoDB table "${target.table}" is on the attribute ${current?.AttributeName}, not ` +
+        `${EXPIRES_ATTRIBUTE}: this server's items will not expire. A table has one TTL attribute (docs/dynamodb.md).`,
+    );
+    return 'other-attribute';
+  }
+  try {
+    await target.client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: target.table,
+        TimeToLiveSpecification: { AttributeName: EXPIRES_ATTRIBUTE, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    // Another instance starting at the same time turned it on first.
+    if (isNamed(error, 'ValidationException') && /already enabled/i.test(describeError(error))) return 'already-on';
+    return cannot(error, 'enable');
+  }
+  target.logger.info({ table: target.table, attribute: EXPIRES_ATTRIBUTE }, 'enabled TTL on the DynamoDB table');
+  return 'enabled';
 }
 
 /**
