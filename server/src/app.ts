@@ -11,7 +11,14 @@ import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fa
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import type { Config } from './config.js';
-import { registerErrorHandler } from './errors.js';
+import {
+  AppError,
+  clientErrorHandler,
+  frameworkErrorHandler,
+  registerErrorHandler,
+  UnavailableError,
+} from './errors.js';
+import { requestId } from './logger.js';
 import { Accounts, type AccountsOptions } from './online/accounts.js';
 import { Games } from './online/games.js';
 import { type Live, localLive } from './online/live.js';
@@ -19,7 +26,7 @@ import { Pairings } from './online/pairings.js';
 import type { ConnectionCaps } from './open-files.js';
 import client from './plugins/client.js';
 import live from './plugins/live.js';
-import security from './plugins/security.js';
+import security, { API_HEADERS } from './plugins/security.js';
 import session from './plugins/session.js';
 import classicRoutes from './routes/classic.js';
 import gameRoutes from './routes/games.js';
@@ -52,10 +59,18 @@ export interface AppOptions {
   limits?: ConnectionCaps;
   /** Password cost and sign-in throttling; production's unless given (tests pass a cheap cost). */
   accounts?: AccountsOptions;
+  /** How long /readyz reuses its storage check (ms); 1 s unless given. */
+  readyCacheMs?: number;
 }
 
 function isLogger(value: unknown): value is FastifyBaseLogger {
   return typeof value === 'object' && value !== null && typeof (value as FastifyBaseLogger).child === 'function';
+}
+
+/** A content type with no charset, or charset utf-8 (any case, quoted or not). */
+export function isUtf8(contentType: string | undefined): boolean {
+  const charset = /;\s*charset\s*=\s*("?)([^";\s]*)\1/i.exec(contentType ?? '');
+  return charset === null || /^utf-?8$/i.test(charset[2] ?? '');
 }
 
 /** Small bodies only: the largest request is a sign-in form. */
@@ -78,17 +93,40 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // One line per request, written when it completes (below), instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // The ALB's X-Amzn-Trace-Id, when it has the right shape, ties our log lines to its own.
+    requestIdHeader: false,
+    genReqId: requestId,
+    // Errors Fastify and Node answer before any hook runs get the one error shape too.
+    frameworkErrors: frameworkErrorHandler(API_HEADERS),
+    clientErrorHandler: clientErrorHandler(API_HEADERS),
+    // Requests arriving while the server stops are answered below, in the one error shape.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
 
+  // While stopping (SIGTERM), a request on a connection still open is told to go elsewhere.
+  let stopping = false;
+  app.addHook('preClose', async () => {
+    stopping = true;
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!stopping) return done();
+    reply.header('connection', 'close');
+    done(new UnavailableError('server/stopping', 'This server is stopping; please try again', 1));
+  });
+
   // JSON only: no text/plain bodies (which cross-site forms can send). A POST with a JSON
   // content type but no body (`fetch('/reset', {method: 'POST', headers})`) means "no options".
   const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // The body is read as UTF-8: a body that says it is something else is refused, not misread.
+    if (!isUtf8(request.headers['content-type'])) {
+      return done(new AppError(415, 'request/unsupported-charset', 'Send the body as JSON in UTF-8'), undefined);
+    }
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
     return defaultJsonParser(request, text, done);
@@ -153,7 +191,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     abandonAfterMs: config.abandonAfterMs,
     attendance: (id) => liveUpdates.presence.current(id),
   });
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, {
+    store,
+    now,
+    ...(options.readyCacheMs !== undefined ? { readyCacheMs: options.readyCacheMs } : {}),
+  });
   await app.register(classicRoutes, { random: options.random ?? Math.random });
   const accounts = new Accounts(store, now, options.accounts);
   await app.register(sessionRoutes, { accounts });

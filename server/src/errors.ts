@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { type ErrorBody, type Issue, RESERVED_NAME_RULE } from '@ttt/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorCode } from './domain-error.js';
@@ -158,6 +159,9 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message: string }> =
   },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'request/too-large', message: 'The body is too large' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'request/bad-length', message: 'Content-Length does not match the body' },
+  // Answered through `frameworkErrors` (app.ts): they happen before routing.
+  FST_ERR_BAD_URL: { code: 'request/bad-url', message: 'The address is not valid (check its % escapes)' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'request/path-too-long', message: 'A part of the address is too long' },
 };
 
 function toIssues(error: FastifyError): Issue[] {
@@ -175,43 +179,46 @@ function send(reply: FastifyReply, status: number, body: ErrorBody) {
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
+/** What the handler answers: a status, the one body shape, and Retry-After when it applies. */
+export function errorAnswer(
+  error: FastifyError,
+  request: FastifyRequest,
+): { status: number; body: ErrorBody; retryAfter?: number } {
+  if (error instanceof DomainError) return domainErrorAnswer(error);
+  if (error instanceof AppError) {
+    const retryAfter =
+      error instanceof TooManyRequestsError || error instanceof UnavailableError ? error.retryAfterSeconds : undefined;
+    return {
+      status: error.status,
+      body: { error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) },
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+    };
+  }
+  if (error.validation) {
+    const where = error.validationContext ?? 'body';
+    return {
+      status: 400,
+      body: { error: `The request ${where} is not valid`, code: 'request/invalid', issues: toIssues(error) },
+    };
+  }
+  const known = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined;
+  if (known) return { status: error.statusCode ?? 400, body: { error: known.message, code: known.code } };
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return { status: error.statusCode, body: { error: error.message, code: 'request/rejected' } };
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return {
+    status: 500,
+    body: { error: 'Something went wrong on our side; please try again', code: 'server/internal' },
+  };
+}
+
 /** One error handler for the whole app: every error body is `{ error, code, issues? }`. */
 export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const classic = request.routeOptions.config.classicError;
-    let status: number;
-    let body: ErrorBody;
-
-    if (error instanceof DomainError) {
-      const answer = domainErrorAnswer(error);
-      status = answer.status;
-      body = answer.body;
-      if (answer.retryAfter !== undefined) reply.header('retry-after', String(answer.retryAfter));
-    } else if (error instanceof AppError) {
-      status = error.status;
-      body = { error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) };
-      if (
-        (error instanceof TooManyRequestsError || error instanceof UnavailableError) &&
-        error.retryAfterSeconds !== undefined
-      ) {
-        reply.header('retry-after', String(error.retryAfterSeconds));
-      }
-    } else if (error.validation) {
-      status = 400;
-      const where = error.validationContext ?? 'body';
-      body = { error: `The request ${where} is not valid`, code: 'request/invalid', issues: toIssues(error) };
-    } else if (error.code && FASTIFY_CLIENT_ERRORS[error.code]) {
-      const known = FASTIFY_CLIENT_ERRORS[error.code] as { code: string; message: string };
-      status = error.statusCode ?? 400;
-      body = { error: known.message, code: known.code };
-    } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      status = error.statusCode;
-      body = { error: error.message, code: 'request/rejected' };
-    } else {
-      request.log.error({ err: error }, 'unhandled error');
-      status = 500;
-      body = { error: 'Something went wrong on our side; please try again', code: 'server/internal' };
-    }
+    const { status, body, retryAfter } = errorAnswer(error, request);
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
 
     // The classic contract: every client error is a 400 whose `error` says what kind of request failed.
     if (classic && status < 500 && status !== 403 && status !== 429) {
@@ -219,4 +226,46 @@ export function registerErrorHandler(app: FastifyInstance) {
     }
     return send(reply, status, body);
   });
+}
+
+// --- errors the framework answers before any route or hook runs (issue 12, row 6) --------
+
+/**
+ * Fastify's `frameworkErrors`: a URL it cannot decode or a path parameter over its length
+ * limit. No hook runs for these, so the API's headers are set here.
+ */
+export function frameworkErrorHandler(headers: Readonly<Record<string, string>>) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body } = errorAnswer(error, request);
+    return send(reply.headers(headers), status, body);
+  };
+}
+
+/** What Node's HTTP parser refused (`clientError`), by its code: status, code and message. */
+const CLIENT_SOCKET_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request/timeout', message: 'The request took too long to arrive' },
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'request/headers-too-large', message: 'The request headers are too large' },
+};
+const MALFORMED_HTTP = { status: 400, code: 'request/malformed-http', message: 'The request is not valid HTTP' };
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node could not parse (bad request line, unknown
+ * method, header overflow) never becomes a request, so the answer is written on the socket.
+ */
+export function clientErrorHandler(headers: Readonly<Record<string, string>>) {
+  return (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const known = (error.code && CLIENT_SOCKET_ERRORS[error.code]) || MALFORMED_HTTP;
+    const body = JSON.stringify({ error: known.message, code: known.code } satisfies ErrorBody);
+    if (socket.writable) {
+      const lines = Object.entries({
+        ...headers,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        connection: 'close',
+      }).map(([name, value]) => `${name}: ${value}`);
+      socket.write(`HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`);
+    }
+    socket.destroy(error);
+  };
 }

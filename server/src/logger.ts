@@ -30,3 +30,19 @@ export function readyUrl(host: string, port: number): string {
   const name = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `http://${name}:${port}`;
 }
+
+/** An ALB trace id (`Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1`): fields of safe characters. */
+const TRACE_ID = /^[A-Za-z]+=[A-Za-z0-9.-]+(;[A-Za-z]+=[A-Za-z0-9.-]+){0,7}$/;
+let nextId = 0;
+
+/**
+ * The request id of log lines: the load balancer's X-Amzn-Trace-Id when it has that shape and
+ * a sane length (any client can send the header, so nothing else of it reaches a log line),
+ * otherwise a counter, like Fastify's own.
+ */
+export function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const trace = request.headers['x-amzn-trace-id'];
+  if (typeof trace === 'string' && trace.length <= 200 && TRACE_ID.test(trace)) return trace;
+  nextId = (nextId + 1) % Number.MAX_SAFE_INTEGER;
+  return `req-${nextId.toString(36)}`;
+}

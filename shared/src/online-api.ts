@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { BoardSchema, CellIndexSchema, LineSchema, MarkSchema } from './schemas.js';
+import { BoardSchema, CellIndexSchema, LineSchema, MarkSchema, queryInteger } from './schemas.js';
 
 /** Online play: accounts, invitations, games, the lobby and live events (all under /api). */
 
@@ -17,7 +17,9 @@ export const InviteTokenSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/,
 export const PlayerSchema = z.object({ id: z.string(), name: z.string() });
 export type Player = z.infer<typeof PlayerSchema>;
 
-export const SignInRequestSchema = z.object({
+// Request bodies are strict objects: an unknown field (a typo such as `crate: true`) is refused,
+// not ignored. Answers stay plain objects, so a newer server may add fields old clients skip.
+export const SignInRequestSchema = z.strictObject({
   name: PlayerNameSchema,
   password: PasswordSchema,
   /** Create the account when nobody has the name yet; without it an unknown name is refused (404). */
@@ -116,17 +118,31 @@ export type GameView = z.infer<typeof GameViewSchema>;
 export const CreatedGameSchema = z.extend(GameViewSchema, { opponentHasJoined: z.boolean() });
 export type CreatedGame = z.infer<typeof CreatedGameSchema>;
 
-const timeControl = z.optional(TimeControlSchema);
+/**
+ * A time control as a request sends it: strict, so a field of the other kind
+ * (`{"type":"live","days":3}`) is refused instead of silently dropped.
+ */
+export const TimeControlRequestSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('correspondence'), days: z.int().check(z.gte(1), z.lte(14)) }),
+  z.strictObject({
+    type: z.literal('live'),
+    initialSeconds: z.int().check(z.gte(1), z.lte(3600)),
+    incrementSeconds: z.int().check(z.gte(0), z.lte(60)),
+  }),
+]);
+
+const timeControl = z.optional(TimeControlRequestSchema);
+/** Strict: a body naming an opponent *and* asking for a link means neither, and is refused. */
 export const CreateGameRequestSchema = z.union([
-  z.object({ opponent: PlayerNameSchema, timeControl }),
-  z.object({ invite: z.literal('link'), timeControl }),
+  z.strictObject({ opponent: PlayerNameSchema, timeControl }),
+  z.strictObject({ invite: z.literal('link'), timeControl }),
 ]);
 export type CreateGameRequest = z.infer<typeof CreateGameRequestSchema>;
 
-export const AcceptRequestSchema = z.optional(z.nullable(z.object({ token: z.optional(InviteTokenSchema) })));
+export const AcceptRequestSchema = z.optional(z.nullable(z.strictObject({ token: z.optional(InviteTokenSchema) })));
 export type AcceptRequest = z.infer<typeof AcceptRequestSchema>;
 
-export const MoveOnlineRequestSchema = z.object({
+export const MoveOnlineRequestSchema = z.strictObject({
   cell: CellIndexSchema,
   /** The version the player saw; a move made on an older board is refused (409). */
   version: z.optional(z.int().check(z.gte(0))),
@@ -134,7 +150,7 @@ export const MoveOnlineRequestSchema = z.object({
 export type MoveOnlineRequest = z.infer<typeof MoveOnlineRequestSchema>;
 
 /** After the player to move left a live game: claim the win, or call it a draw. */
-export const ClaimRequestSchema = z.object({ outcome: z.enum(['win', 'draw']) });
+export const ClaimRequestSchema = z.strictObject({ outcome: z.enum(['win', 'draw']) });
 export type ClaimRequest = z.infer<typeof ClaimRequestSchema>;
 
 export const GameParamsSchema = z.object({ id: GameIdSchema });
@@ -144,7 +160,7 @@ export type GameList = z.infer<typeof GameListSchema>;
 export const GameListQuerySchema = z.object({
   list: GameListSchema,
   cursor: z.optional(z.string().check(z.maxLength(500))),
-  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(50))),
+  limit: z.optional(queryInteger(1, 50)),
 });
 export const GamePageSchema = z.object({ games: z.array(GameSummarySchema), cursor: z.nullable(z.string()) });
 export type GamePage = z.infer<typeof GamePageSchema>;

@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
-import { GameIdSchema, type Player, PlayerSchema, type TimeControl, TimeControlSchema } from './online-api.js';
+import {
+  GameIdSchema,
+  type Player,
+  PlayerSchema,
+  type TimeControl,
+  TimeControlRequestSchema,
+  TimeControlSchema,
+} from './online-api.js';
 
 /**
  * "Play anyone" as pure functions. One queue holds, per time control, the player waiting for
@@ -55,7 +62,7 @@ export const PairingStatusSchema = z.object({
 });
 export type PairingStatus = z.infer<typeof PairingStatusSchema>;
 
-export const SeekRequestSchema = z.object({ timeControl: TimeControlSchema });
+export const SeekRequestSchema = z.strictObject({ timeControl: TimeControlRequestSchema });
 
 const sameControl = (a: TimeControl, b: TimeControl) => JSON.stringify(a) === JSON.stringify(b);
 const later = (now: string, ms: number) => new Date(Date.parse(now) + ms).toISOString();

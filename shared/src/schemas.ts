@@ -8,6 +8,16 @@ export const CellIndexSchema = z.int().check(z.gte(0), z.lte(8));
 export const LineSchema = z.tuple([CellIndexSchema, CellIndexSchema, CellIndexSchema]);
 export const LevelSchema = z.enum(['easy', 'medium', 'perfect']);
 
+/**
+ * A whole number in a query string: plain decimal digits only. Number() alone would also take
+ * `0x10`, `1e1`, ` 5` and `+5`, so a typo or a probe would mean some other number.
+ */
+export const queryInteger = (min: number, max: number) =>
+  z.pipe(
+    z.pipe(z.string().check(z.regex(/^[0-9]{1,15}$/, 'Write a whole number in plain digits')), z.transform(Number)),
+    z.int().check(z.gte(min), z.lte(max)),
+  );
+
 /** The one error body of the whole API; `error` stays a plain string for old clients. */
 export const IssueSchema = z.object({
   path: z.array(z.union([z.string(), z.number()])),

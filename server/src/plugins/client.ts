@@ -12,7 +12,7 @@ export interface ClientOptions {
 }
 
 /** API and machine paths never fall back to the page. */
-const NOT_PAGES = /^\/(api|healthz|move|reset|state)(\/|$|\?)/;
+const NOT_PAGES = /^\/(api|healthz|readyz|move|reset|state)(\/|$|\?)/;
 
 /** The client's own pages (client/src/App.tsx): the local game, online play and a game by its id. */
 export function isClientPage(path: string): boolean {

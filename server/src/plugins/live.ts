@@ -96,6 +96,11 @@ async function livePlugin(app: FastifyInstance, options: LiveOptions) {
       'x-accel-buffering': 'no',
       'x-content-type-options': 'nosniff',
     });
+    // HEAD asks what a GET would get: the headers, at once, and no stream held open.
+    if (request.method === 'HEAD') {
+      raw.end();
+      return { closed: true, send() {}, onClose: (cleanup) => cleanup() };
+    }
     raw.write(`retry: ${retryMs}\n\n`);
     let closed = false;
     const cleanups: (() => void)[] = [];

@@ -12,6 +12,7 @@ import {
   MoveOnlineRequestSchema,
   type Player,
   PresenceSchema,
+  queryInteger,
   summaryView,
   toEvent,
 } from '@ttt/shared';
@@ -29,7 +30,7 @@ export interface GameRoutesOptions {
   live: Live;
 }
 
-const EventsQuerySchema = z.object({ since: z.optional(z.coerce.number().check(z.int(), z.gte(0))) });
+const EventsQuerySchema = z.object({ since: z.optional(queryInteger(0, Number.MAX_SAFE_INTEGER)) });
 
 function lastEventId(header: string | string[] | undefined): number {
   const value = Array.isArray(header) ? header[0] : header;
@@ -223,6 +224,8 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
       stream = app.openEventStream(request, reply);
       stream.onClose(unwatch);
       for (const change of [game, ...early]) push(change);
+      // A HEAD request got its headers and no stream: it is nobody on the page.
+      if (stream.closed) return;
 
       // Presence: this stream counts as the viewer being here, and the page hears who else is.
       const open = stream;

@@ -35,6 +35,16 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       await harness.close?.();
     });
 
+    // --- readiness (issue 12, row 7) ---
+    describe('readiness', () => {
+      it('answers a ping, and the ping changes nothing', async () => {
+        const player = playerRecord(`ping${randomBytes(3).toString('hex')}`);
+        await store.createPlayer(player);
+        await expect(store.ping()).resolves.toBeUndefined();
+        expect(await store.getPlayer(player.id)).toEqual(player);
+      });
+    });
+
     describe('players', () => {
       it('creates a player once per name, ignoring case', async () => {
         const suffix = randomBytes(3).toString('hex');

@@ -224,5 +224,8 @@ export class MemoryStore implements Store {
     return result;
   }
 
+  /** Memory is always there. */
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -167,5 +167,9 @@ export interface Store {
    */
   savePairingQueue(next: PairingQueue, expectedVersion: number): Promise<void>;
 
+  // --- readiness (issue 12, row 7) ---
+  /** Whether the storage answers now, with one cheap request at most; throws when it does not. */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -170,13 +170,18 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
         const forged = await mallory.request({
           method: 'POST',
           url: `/api/games/${game.id}/moves`,
-          payload: { cell: 0, player: bob.id, playerId: bob.id },
+          payload: { cell: 0 },
           headers: { cookie: 'ttt_session=forged-value' },
         });
         expect(forged.statusCode).toBe(401);
+        // A body naming a player is refused as a whole (request bodies are strict), and the
+        // move itself is judged for the signed-in player only.
         const sneaky = await alice.post(`/api/games/${game.id}/moves`, { cell: 0, playerId: bob.id });
-        expect(sneaky.statusCode).toBe(409);
-        expect(sneaky.json().code).toBe('move/not-your-turn');
+        expect(sneaky.statusCode).toBe(400);
+        expect(sneaky.json().code).toBe('request/invalid');
+        const plain = await alice.post(`/api/games/${game.id}/moves`, { cell: 0 });
+        expect(plain.statusCode).toBe(409);
+        expect(plain.json().code).toBe('move/not-your-turn');
         expect((await alice.game(game.id)).moves).toEqual([]);
       });
     });

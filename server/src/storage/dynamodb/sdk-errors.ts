@@ -59,3 +59,16 @@ export const isNamed = (error: unknown, name: string) => error instanceof Error 
 
 export const describeError = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message || (error as SdkErrorShape).code || ''}` : String(error);
+
+/** A short name for what went wrong, for counting: the SDK's error name, or the network code under it. */
+export function errorName(error: unknown, depth = 0): string {
+  if (!error || typeof error !== 'object' || depth > 3) return 'Unknown';
+  const e = error as SdkErrorShape;
+  if (typeof e.code === 'string' && NETWORK.has(e.code)) return e.code;
+  if (Array.isArray(e.errors)) {
+    const inner = e.errors.find((candidate) => isNetworkError(candidate));
+    if (inner) return errorName(inner, depth + 1);
+  }
+  if (e.cause && isNetworkError(e.cause)) return errorName(e.cause, depth + 1);
+  return typeof e.name === 'string' && e.name !== 'Error' ? e.name : typeof e.code === 'string' ? e.code : 'Error';
+}

@@ -63,7 +63,8 @@ import {
   signInGuardAttributes,
   summaryFromItem,
 } from './codec.js';
-import { CONDITION_FAILED, describeError, isConditionFailed, isUnavailable } from './sdk-errors.js';
+import { OutageLog, type OutageLogOptions } from './outage-log.js';
+import { CONDITION_FAILED, isConditionFailed, isUnavailable } from './sdk-errors.js';
 import { DEFAULT_TABLE, type EnsureTableOptions, ensureTable, HOST_INDEX, OPPONENT_INDEX } from './table.js';
 
 /**
@@ -74,6 +75,8 @@ import { DEFAULT_TABLE, type EnsureTableOptions, ensureTable, HOST_INDEX, OPPONE
  */
 
 const BATCH_GET_LIMIT = 100;
+/** What /readyz reads: no item ever has this key. */
+const READY_PROBE_KEY = 'READY#probe';
 
 /** The least a logger must do; pino and Fastify's logger fit. */
 export interface StoreLogger {
@@ -90,6 +93,8 @@ export interface DynamoStoreOptions {
   counter?: RequestCounter;
   /** The clock for the TTL of items that have no time of their own (slots, presence). */
   now?: () => Date;
+  /** How outages are summarised in the log (interval, clock). */
+  outage?: OutageLogOptions;
 }
 
 let middlewareId = 0;
@@ -100,6 +105,7 @@ export class DynamoStore implements Store {
   private readonly logger: StoreLogger;
   private readonly counter: RequestCounter;
   private readonly now: () => Date;
+  private readonly outage: OutageLog;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -109,6 +115,7 @@ export class DynamoStore implements Store {
     this.logger = options.logger ?? silent;
     this.counter = options.counter ?? requestCounter;
     this.now = options.now ?? (() => new Date());
+    this.outage = new OutageLog(this.logger, table, options.outage);
     // Once per command, before the SDK's retries: the count is what the code asked for. The
     // client resolves its stack once (cacheMiddleware), so this must come before any request.
     client.middlewareStack.add(
@@ -568,6 +575,19 @@ export class DynamoStore implements Store {
     return result;
   }
 
+  /** One strongly consistent read of a key that never exists: the cheapest request that needs the table. */
+  async ping(): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(READY_PROBE_KEY) },
+          ProjectionExpression: 'GameId',
+        }),
+      ),
+    );
+  }
+
   /** A conditional write: its answer, or CONDITION_FAILED when DynamoDB refused the condition. */
   private async conditional<T>(send: () => Promise<T>): Promise<T | typeof CONDITION_FAILED> {
     try {
@@ -581,12 +601,16 @@ export class DynamoStore implements Store {
   /** Runs one request; throttling, timeouts and network errors (after the SDK's retries) become a 503. */
   private async call<T>(send: () => Promise<T>): Promise<T> {
     try {
-      return await send();
+      const answer = await send();
+      this.outage.answered();
+      return answer;
     } catch (error) {
       if (isUnavailable(error)) {
-        this.logger.warn({ err: error, table: this.table }, `DynamoDB is not answering: ${describeError(error)}`);
+        this.outage.failed(error);
         throw new StorageUnavailableError();
       }
+      // Any other error (a condition that did not hold, a missing table) is an answer.
+      this.outage.answered();
       throw error;
     }
   }
