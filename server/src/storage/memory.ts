@@ -1,5 +1,6 @@
 import type { PairingQueue } from '@ttt/shared';
 import { AlreadyExistsError, StaleGameError } from './errors.js';
+import { MemoryHitCounter } from './hit-counter.js';
 import { decodeCursor, encodeCursor, listRoles, listSortKey, listStatus, toSummary } from './keys.js';
 import type {
   GameRecord,
@@ -162,6 +163,13 @@ export class MemoryStore implements Store {
       if (until) result[id] = until;
     }
     return result;
+  }
+
+  // --- rate limits (issue 12) ---
+  private readonly hits = new MemoryHitCounter();
+
+  countHits(key: string, windowStart: number, expiresAt: number, add?: number): Promise<number> {
+    return this.hits.countHits(key, windowStart, expiresAt, add);
   }
 
   async close(): Promise<void> {}

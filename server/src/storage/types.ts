@@ -5,6 +5,7 @@ import {
   type OnlineGameSummary,
   type PairingQueue,
 } from '@ttt/shared';
+import type { HitCounter } from './hit-counter.js';
 
 /**
  * What the storage keeps, and the operations on it, in the game's words and shaped the way
@@ -149,6 +150,10 @@ export interface Store {
    * otherwise throws StaleGameError and changes nothing. One item, so every seek is ordered.
    */
   savePairingQueue(next: PairingQueue, expectedVersion: number): Promise<void>;
+
+  // --- rate limits (issue 12): see hit-counter.ts ---
+  /** Hits on a rate limit's key in one window, shared by every instance on this store. */
+  countHits: HitCounter['countHits'];
 
   close(): Promise<void>;
 }
