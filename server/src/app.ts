@@ -19,6 +19,7 @@ import { Pairings } from './online/pairings.js';
 import type { ConnectionCaps } from './open-files.js';
 import client from './plugins/client.js';
 import live from './plugins/live.js';
+import rateLimits from './plugins/rate-limit.js';
 import security from './plugins/security.js';
 import session from './plugins/session.js';
 import classicRoutes from './routes/classic.js';
@@ -28,6 +29,7 @@ import lobbyRoutes from './routes/lobby.js';
 import pairingRoutes from './routes/pairing.js';
 import sessionRoutes from './routes/session.js';
 import { serializerCompiler } from './serializer.js';
+import type { HitCounter } from './storage/hit-counter.js';
 import { MemoryStore } from './storage/memory.js';
 import { type OperationScope, requestCounter } from './storage/request-counter.js';
 import type { Store } from './storage/types.js';
@@ -50,10 +52,28 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** Caps on live streams and connections, below the open-files limit; none unless given. */
   limits?: ConnectionCaps;
+  /**
+   * Where the limits that protect accounts count (config.rateLimits says which and how many):
+   * the live layer's Redis when it has one, otherwise the store.
+   */
+  hits?: HitCounter;
 }
 
 function isLogger(value: unknown): value is FastifyBaseLogger {
   return typeof value === 'object' && value !== null && typeof (value as FastifyBaseLogger).child === 'function';
+}
+
+/**
+ * Fastify's own number form trusts nothing any more (it cannot check the nearest peer), so a
+ * hop count is this function: X-Forwarded-For is read back `hops` entries from the peer, and
+ * whatever a client wrote before those is ignored. The server must then be reachable only
+ * through its proxies (docs/security.md); a list of their addresses checks that as well.
+ */
+export function trustedProxies(
+  setting: Config['trustProxy'],
+): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
 }
 
 /** Small bodies only: the largest request is a sign-in form. */
@@ -70,7 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(isLogger(logger) ? { loggerInstance: logger } : { logger }),
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    trustProxy: trustedProxies(config.trustProxy),
     // Let in-flight requests finish on close, but don't wait for idle keep-alive sockets.
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
@@ -139,9 +159,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(security);
   await app.register(session, { secret: config.sessionSecret, previousSecret: config.sessionSecretPrevious });
+  await app.register(rateLimits, {
+    limits: config.rateLimits,
+    shared: options.hits ?? liveUpdates.hits ?? store,
+    store,
+    now,
+  });
   await app.register(live, {
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.limits ? { maxStreams: options.limits.maxStreams } : {}),
+    maxStreamsPerAddress: config.rateLimits.streamsPerAddress,
   });
   if (options.limits) app.server.maxConnections = options.limits.maxConnections;
 
