@@ -316,4 +316,25 @@ describe('the client address behind proxies (TRUST_PROXY)', () => {
     expect((await signUp('olga3', ALB, `${A}, ${B}`)).statusCode).toBe(200);
     expect(await store.getPlayer('olga2')).toBeNull();
   });
+
+  it('never makes a key of what is not an address: a forged one counts as the connection’s peer', async () => {
+    const store = new MemoryStore();
+    const app = await buildApp({
+      config: testConfig({ trustProxy: true, rateLimits: { ...NO_RATE_LIMITS, signUps: { max: 1, windowMs: HOUR } } }),
+      store,
+      now: new Clock().now,
+    });
+    apps.push(app);
+    const signUp = (name: string, forwarded: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/session',
+        remoteAddress: ALB,
+        headers: { 'x-forwarded-for': forwarded },
+        payload: { name, password: PASSWORD, create: true },
+      });
+    expect((await signUp('pia1', `${'x'.repeat(4000)}`)).statusCode).toBe(200);
+    expectRefused(await signUp('pia2', 'not an address'), 'rate/sign-ups', 2400);
+    expect((await signUp('pia3', A)).statusCode).toBe(200);
+  });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import rateLimit, { type FastifyRateLimitStore, normalizeIP } from '@fastify/rate-limit';
 import type { SignInRequest } from '@ttt/shared';
 import type { FastifyInstance, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
@@ -39,9 +40,14 @@ export interface RateLimitPluginOptions {
   now: () => Date;
 }
 
-/** The client's address as limits count it: IPv6 by /64 (one host's whole subnet), IPv4 as is. */
+/**
+ * The client's address as limits count it: IPv6 by /64 (one host's whole subnet), IPv4 as is.
+ * request.ip comes from X-Forwarded-For behind proxies, where anything may have been written:
+ * what is not an address counts as the connection's peer, so no client text becomes a key.
+ */
 export function clientAddress(request: FastifyRequest): string {
-  return normalizeIP(request.ip);
+  const address = isIP(request.ip) ? request.ip : request.raw.socket?.remoteAddress;
+  return address && isIP(address) ? normalizeIP(address) : 'unknown';
 }
 
 /** Health checks come from the load balancer's own addresses, often: never limited. */
