@@ -8,6 +8,21 @@ import { freePort } from './ports';
 process.env.E2E_PORT ??= String(await freePort());
 process.env.E2E_DDB_PORT_A ??= String(await freePort());
 process.env.E2E_DDB_PORT_B ??= String(await freePort());
+// Every test signs players up, invites and opens streams from 127.0.0.1, two workers at once:
+// limits this high never refuse them, yet stay on. Both web servers (and the instances the
+// DynamoDB one starts) inherit them.
+for (const name of [
+  'RATE_LIMIT_REQUESTS',
+  'RATE_LIMIT_SIGNUPS',
+  'RATE_LIMIT_SIGNINS',
+  'RATE_LIMIT_SIGNIN_FAILURES',
+  'RATE_LIMIT_INVITATIONS',
+  'RATE_LIMIT_INVITATIONS_PER_ADDRESS',
+]) {
+  process.env[name] ??= '1000000/h';
+}
+process.env.MAX_PENDING_INVITATIONS ??= '1000';
+process.env.MAX_STREAMS_PER_ADDRESS ??= '10000';
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 const dynamoA = `http://127.0.0.1:${process.env.E2E_DDB_PORT_A}`;

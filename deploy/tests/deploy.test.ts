@@ -164,7 +164,8 @@ describe('deploy/ecs-task-definition.json', () => {
       AWS_REGION: REGION,
       DYNAMODB_TABLE: TABLE,
       DYNAMODB_CREATE_TABLES: 'false',
-      TRUST_PROXY: 'true',
+      // One load balancer, which appends the client's address to X-Forwarded-For.
+      TRUST_PROXY: '1',
       LOG_LEVEL: 'info',
     });
   });
@@ -768,7 +769,7 @@ describe('docker-compose.yml', () => {
         expect(environment.STORAGE).toBe('dynamodb');
         expect(environment.DYNAMODB_ENDPOINT).toBe(appEnvironment.DYNAMODB_ENDPOINT);
         expect(environment.DYNAMODB_TABLE).toBe(appEnvironment.DYNAMODB_TABLE);
-        expect(environment.TRUST_PROXY).toBe('true');
+        expect(environment.TRUST_PROXY).toBe('1');
         expect(dependenciesOf(replica)).toContain('dynamodb-local');
         expect(replica.ports).toBeUndefined();
       }

@@ -26,6 +26,7 @@ import { Pairings } from './online/pairings.js';
 import type { ConnectionCaps } from './open-files.js';
 import client from './plugins/client.js';
 import live from './plugins/live.js';
+import rateLimits from './plugins/rate-limit.js';
 import security, { API_HEADERS } from './plugins/security.js';
 import session from './plugins/session.js';
 import classicRoutes from './routes/classic.js';
@@ -35,6 +36,7 @@ import lobbyRoutes from './routes/lobby.js';
 import pairingRoutes from './routes/pairing.js';
 import sessionRoutes from './routes/session.js';
 import { serializerCompiler } from './serializer.js';
+import type { HitCounter } from './storage/hit-counter.js';
 import { MemoryStore } from './storage/memory.js';
 import { type OperationScope, requestCounter } from './storage/request-counter.js';
 import type { Store } from './storage/types.js';
@@ -61,6 +63,11 @@ export interface AppOptions {
   accounts?: AccountsOptions;
   /** How long /readyz reuses its storage check (ms); 1 s unless given. */
   readyCacheMs?: number;
+  /**
+   * Where the limits that protect accounts count (config.rateLimits says which and how many):
+   * the live layer's Redis when it has one, otherwise the store.
+   */
+  hits?: HitCounter;
 }
 
 function isLogger(value: unknown): value is FastifyBaseLogger {
@@ -71,6 +78,19 @@ function isLogger(value: unknown): value is FastifyBaseLogger {
 export function isUtf8(contentType: string | undefined): boolean {
   const charset = /;\s*charset\s*=\s*("?)([^";\s]*)\1/i.exec(contentType ?? '');
   return charset === null || /^utf-?8$/i.test(charset[2] ?? '');
+}
+
+/**
+ * Fastify's own number form trusts nothing any more (it cannot check the nearest peer), so a
+ * hop count is this function: X-Forwarded-For is read back `hops` entries from the peer, and
+ * whatever a client wrote before those is ignored. The server must then be reachable only
+ * through its proxies (docs/security.md); a list of their addresses checks that as well.
+ */
+export function trustedProxies(
+  setting: Config['trustProxy'],
+): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
 }
 
 /** Small bodies only: the largest request is a sign-in form. */
@@ -87,7 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(isLogger(logger) ? { loggerInstance: logger } : { logger }),
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    trustProxy: trustedProxies(config.trustProxy),
     // Let in-flight requests finish on close, but don't wait for idle keep-alive sockets.
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
@@ -179,9 +199,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(security);
   await app.register(session, { secret: config.sessionSecret, previousSecret: config.sessionSecretPrevious });
+  await app.register(rateLimits, {
+    limits: config.rateLimits,
+    shared: options.hits ?? liveUpdates.hits ?? store,
+    store,
+    now,
+  });
   await app.register(live, {
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.limits ? { maxStreams: options.limits.maxStreams } : {}),
+    maxStreamsPerAddress: config.rateLimits.streamsPerAddress,
   });
   if (options.limits) app.server.maxConnections = options.limits.maxConnections;
 

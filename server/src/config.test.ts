@@ -74,6 +74,14 @@ describe('loadConfig', () => {
       INVITATION_TTL_MS: '3600000',
       REDIS_CLUSTER: 'true',
       MAX_STREAMS: '5000',
+      RATE_LIMIT_REQUESTS: '600/min',
+      RATE_LIMIT_SIGNUPS: '5/h',
+      RATE_LIMIT_SIGNINS: '30/10min',
+      RATE_LIMIT_SIGNIN_FAILURES: '10/15m',
+      RATE_LIMIT_INVITATIONS: 'off',
+      RATE_LIMIT_INVITATIONS_PER_ADDRESS: '100/d',
+      MAX_PENDING_INVITATIONS: '10',
+      MAX_STREAMS_PER_ADDRESS: 'off',
     });
     expect(config).toEqual({
       port: 8080,
@@ -100,6 +108,16 @@ describe('loadConfig', () => {
       invitationTtlMs: 3_600_000,
       redisCluster: true,
       maxStreams: 5000,
+      rateLimits: {
+        requests: { max: 600, windowMs: 60_000 },
+        signUps: { max: 5, windowMs: 3_600_000 },
+        signIns: { max: 30, windowMs: 600_000 },
+        signInFailures: { max: 10, windowMs: 900_000 },
+        invitations: null,
+        invitationsPerAddress: { max: 100, windowMs: 86_400_000 },
+        pendingInvitations: 10,
+        streamsPerAddress: null,
+      },
     });
   });
 
@@ -294,5 +312,61 @@ describe('loadConfig', () => {
         expect(String(error)).not.toContain('tooshort');
       }
     });
+  });
+});
+
+// --- rate limits and proxies (issue 12) ---
+
+describe('rate limits and proxies', () => {
+  it('has a default for every limit', () => {
+    expect(loadConfig({}).rateLimits).toEqual({
+      requests: { max: 1200, windowMs: 60_000 },
+      signUps: { max: 20, windowMs: 3_600_000 },
+      signIns: { max: 60, windowMs: 600_000 },
+      signInFailures: { max: 20, windowMs: 3_600_000 },
+      invitations: { max: 60, windowMs: 3_600_000 },
+      invitationsPerAddress: { max: 200, windowMs: 3_600_000 },
+      pendingInvitations: 20,
+      streamsPerAddress: 50,
+    });
+  });
+
+  it.each([
+    ['1/s', { max: 1, windowMs: 1000 }],
+    ['100/10s', { max: 100, windowMs: 10_000 }],
+    ['5/m', { max: 5, windowMs: 60_000 }],
+    ['20/h', { max: 20, windowMs: 3_600_000 }],
+    ['3/7d', { max: 3, windowMs: 7 * 86_400_000 }],
+    ['off', null],
+  ])('reads %s as a rate', (text, rate) => {
+    expect(loadConfig({ RATE_LIMIT_SIGNUPS: text }).rateLimits.signUps).toEqual(rate);
+  });
+
+  it.each([
+    [{ RATE_LIMIT_SIGNUPS: '20' }, /RATE_LIMIT_SIGNUPS: must be a count per window such as 20\/h/],
+    [{ RATE_LIMIT_SIGNUPS: '0/h' }, /RATE_LIMIT_SIGNUPS: must be a count per window/],
+    [{ RATE_LIMIT_SIGNINS: '5/8d' }, /RATE_LIMIT_SIGNINS: must be a count per window/],
+    [{ RATE_LIMIT_REQUESTS: '10/500ms' }, /RATE_LIMIT_REQUESTS: must be a count per window/],
+    [{ RATE_LIMIT_INVITATIONS: 'lots/h' }, /RATE_LIMIT_INVITATIONS: .*\(got "lots\/h"\)/],
+    [{ MAX_PENDING_INVITATIONS: '0' }, /MAX_PENDING_INVITATIONS: must be a whole number of invitations/],
+    [{ MAX_STREAMS_PER_ADDRESS: 'many' }, /MAX_STREAMS_PER_ADDRESS: must be a whole number of streams/],
+    [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY: must be the number of proxies in front of the server/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads TRUST_PROXY as a hop count, proxy addresses, or true and false', () => {
+    const trust = (value: string) => loadConfig({ TRUST_PROXY: value }).trustProxy;
+    expect(trust('1')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('0')).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust('yes')).toBe(true);
+    expect(trust('false')).toBe(false);
+    expect(trust('no')).toBe(false);
+    expect(trust('10.0.0.0/16,10.1.0.0/16')).toBe('10.0.0.0/16,10.1.0.0/16');
+    expect(trust('loopback, fd00::/8')).toBe('loopback, fd00::/8');
+    expect(loadConfig({}).trustProxy).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
@@ -47,7 +48,125 @@ const sessionSecret = () =>
     ),
   );
 
+// --- rate limits and proxies (issue 12) ---------------------------------------------------
+
+/** At most `max` in each window of `windowMs`. */
+export interface Rate {
+  max: number;
+  windowMs: number;
+}
+
+/** Every limit of plugins/rate-limit.ts and the live streams; null means off. */
+export interface RateLimits {
+  /** Requests of any kind per client address, counted by each instance. */
+  requests: Rate | null;
+  /** Accounts created (sign-ins asking to create one) per client address. */
+  signUps: Rate | null;
+  /** Sign-in attempts per client address. */
+  signIns: Rate | null;
+  /** Failed sign-ins per client address, whatever the names; past it, sign-ins from there wait. */
+  signInFailures: Rate | null;
+  /** Invitations (by name or link) sent per player. */
+  invitations: Rate | null;
+  /** Invitations sent per client address. */
+  invitationsPerAddress: Rate | null;
+  /** Invitations a player may have waiting for an answer at once. */
+  pendingInvitations: number | null;
+  /** Live streams one client address may hold open on one instance at once. */
+  streamsPerAddress: number | null;
+}
+
+const WINDOW_UNITS: Record<string, number> = {
+  s: 1000,
+  sec: 1000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+const RATE_FORMAT = 'must be a count per window such as 20/h, 5/15min or 100/10s (units s, min, h, d), or off';
+
+/** `20/h`, `5/15min`, `100/10s`; `off` is null; anything else undefined. */
+export function parseRate(text: string): Rate | null | undefined {
+  if (text === 'off') return null;
+  const match = /^(\d{1,9})\/(\d{1,6})?(s|sec|m|min|h|d)$/.exec(text);
+  if (!match) return undefined;
+  const max = Number(match[1]);
+  const windowMs = Number(match[2] ?? 1) * (WINDOW_UNITS[match[3] ?? ''] ?? Number.NaN);
+  return max >= 1 && windowMs >= 1000 && windowMs <= 7 * 86_400_000 ? { max, windowMs } : undefined;
+}
+
+/** A rate limit's variable: `count/window` or `off`, with a default. */
+const rate = (fallback: string) =>
+  z.pipe(
+    z._default(z.string().check(z.refine((text) => parseRate(text) !== undefined, RATE_FORMAT)), fallback),
+    z.transform((text: string) => parseRate(text) ?? null),
+  );
+
+/** A cap's variable: a whole number, or `off`. */
+const cap = (fallback: number, unit: string) =>
+  z.pipe(
+    z._default(
+      z.string().check(z.regex(/^(off|[1-9]\d{0,6})$/, `must be a whole number${unit} (1 or more), or off`)),
+      String(fallback),
+    ),
+    z.transform((text: string) => (text === 'off' ? null : Number(text))),
+  );
+
+/** proxy-addr's names for address ranges, which TRUST_PROXY may list too. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR range (10.0.0.0/16) or a range name. */
+function isAddressRange(entry: string): boolean {
+  if (RANGE_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: how many proxies stand in front (1 behind one load balancer, which appends the
+ * address it saw to X-Forwarded-For), the addresses of the proxies to believe (a list of
+ * addresses or CIDR ranges), true (every hop: only behind a proxy that overwrites the header),
+ * or false.
+ */
+const trustProxy = z.pipe(
+  z._default(
+    z
+      .string()
+      .check(
+        z.refine(
+          (text) =>
+            /^(true|false|yes|no|\d{1,2})$/.test(text) ||
+            text.split(',').every((entry) => isAddressRange(entry.trim())),
+          'must be the number of proxies in front of the server (1 behind one load balancer), their addresses or CIDR ranges (10.0.0.0/16,10.1.0.0/16), true or false',
+        ),
+      ),
+    'false',
+  ),
+  z.transform((text: string): boolean | number | string => {
+    if (text === 'true' || text === 'yes') return true;
+    if (text === 'false' || text === 'no' || text === '0') return false;
+    return /^\d+$/.test(text) ? Number(text) : text;
+  }),
+);
+
+const RateLimitSchema = {
+  TRUST_PROXY: trustProxy,
+  RATE_LIMIT_REQUESTS: rate('1200/min'),
+  RATE_LIMIT_SIGNUPS: rate('20/h'),
+  RATE_LIMIT_SIGNINS: rate('60/10min'),
+  RATE_LIMIT_SIGNIN_FAILURES: rate('20/h'),
+  RATE_LIMIT_INVITATIONS: rate('60/h'),
+  RATE_LIMIT_INVITATIONS_PER_ADDRESS: rate('200/h'),
+  MAX_PENDING_INVITATIONS: cap(20, ' of invitations'),
+  MAX_STREAMS_PER_ADDRESS: cap(50, ' of streams'),
+};
+
 const EnvSchema = z.object({
+  ...RateLimitSchema,
   PORT: wholeNumber(1, 65535, 5000),
   HOST: z._default(z.string().check(z.minLength(1, 'must not be empty')), '0.0.0.0'),
   LOG_LEVEL: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
@@ -55,7 +174,6 @@ const EnvSchema = z.object({
   LOG_REQUESTS: optionalFlag(),
   SESSION_SECRET: sessionSecret(),
   SESSION_SECRET_PREVIOUS: sessionSecret(),
-  TRUST_PROXY: booleanFlag(false),
   CLIENT_DIR: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
   STORAGE: z.optional(z.enum(['memory', 'dynamodb'])),
   AWS_REGION: z.optional(z.string().check(z.regex(/^[a-z0-9-]{2,32}$/, 'must be a region name such as us-east-1'))),
@@ -122,8 +240,14 @@ export interface Config {
   sessionSecret: string | undefined;
   /** The secret before the last rotation: its cookies are still read, then re-sealed. */
   sessionSecretPrevious: string | undefined;
-  /** True behind a load balancer: trust X-Forwarded-* for the protocol and client address. */
-  trustProxy: boolean;
+  /**
+   * Behind a load balancer, which proxies to believe about the protocol and the client address
+   * (X-Forwarded-*): a number of hops, their addresses (comma-separated addresses and CIDR
+   * ranges), or true for all of them; false believes none.
+   */
+  trustProxy: boolean | number | string;
+  /** Rate limits and caps per client address and per player; null turns one off. */
+  rateLimits: RateLimits;
   /** Folder of the built client (index.html and assets). */
   clientDir: string;
   storage: StorageConfig;
@@ -265,6 +389,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, facts: ProcessFacts = { termi
     sessionSecret: e.SESSION_SECRET,
     sessionSecretPrevious: e.SESSION_SECRET_PREVIOUS,
     trustProxy: e.TRUST_PROXY,
+    rateLimits: {
+      requests: e.RATE_LIMIT_REQUESTS,
+      signUps: e.RATE_LIMIT_SIGNUPS,
+      signIns: e.RATE_LIMIT_SIGNINS,
+      signInFailures: e.RATE_LIMIT_SIGNIN_FAILURES,
+      invitations: e.RATE_LIMIT_INVITATIONS,
+      invitationsPerAddress: e.RATE_LIMIT_INVITATIONS_PER_ADDRESS,
+      pendingInvitations: e.MAX_PENDING_INVITATIONS,
+      streamsPerAddress: e.MAX_STREAMS_PER_ADDRESS,
+    },
     clientDir: e.CLIENT_DIR ?? fileURLToPath(new URL('../../client/dist', import.meta.url)),
     storage: {
       // The tutorial's config file is for DynamoDB: its [dynamodb] section selects it unless STORAGE says otherwise.

@@ -269,3 +269,38 @@ export function clientErrorHandler(headers: Readonly<Record<string, string>>) {
     socket.destroy(error);
   };
 }
+
+// --- rate limits (issue 12) ---------------------------------------------------------------
+
+/** "30 seconds", "4 minutes", "2 hours": how long until a limit lets the client in again. */
+export function waitText(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
+  return `${Math.ceil(seconds / 3600)} hours`;
+}
+
+/** Every refusal of a rate limit or cap (plugins/rate-limit.ts, plugins/live.ts): its code and message. */
+export const RATE_LIMIT_ERRORS = {
+  'rate/requests': (wait: string) => `Too many requests from your network; try again in ${wait}`,
+  'rate/sign-ups': (wait: string) => `Too many accounts were created from your network; try again in ${wait}`,
+  'rate/sign-ins': (wait: string) => `Too many sign-in attempts from your network; try again in ${wait}`,
+  'rate/sign-in-failures': (wait: string) =>
+    `Too many failed sign-ins from your network, whatever the name; try again in ${wait}`,
+  'rate/invitations': (wait: string) => `You have sent too many invitations; try again in ${wait}`,
+  'rate/invitations-per-address': (wait: string) =>
+    `Too many invitations were sent from your network; try again in ${wait}`,
+  'rate/pending-invitations': () =>
+    'You have too many invitations waiting for an answer; cancel some, or wait until they are answered or expire',
+  'rate/streams': (wait: string) =>
+    `Too many live connections from your network; updates will come by polling, try again in ${wait}`,
+} as const;
+
+export type RateLimitCode = keyof typeof RATE_LIMIT_ERRORS;
+
+/** 429 with Retry-After, for a limit of RATE_LIMIT_ERRORS. */
+export class RateLimitedError extends TooManyRequestsError {
+  constructor(code: RateLimitCode, retryAfterSeconds: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(code, RATE_LIMIT_ERRORS[code](waitText(seconds)), seconds);
+  }
+}

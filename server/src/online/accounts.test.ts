@@ -144,8 +144,8 @@ describe('the concurrent brute force', () => {
       dynamo = await startDynalite();
       const table = freshTableName();
       const accounts = { passwordCost: TEST_PASSWORD_COST, verify: counting.verify };
-      a = await startInstance(dynamo.endpoint, table, { pollMs: 60_000 }, accounts);
-      b = await startInstance(dynamo.endpoint, table, { pollMs: 60_000 }, accounts);
+      a = await startInstance(dynamo.endpoint, table, { pollMs: 60_000 }, { accounts });
+      b = await startInstance(dynamo.endpoint, table, { pollMs: 60_000 }, { accounts });
     });
     afterAll(async () => {
       await a?.app.close();

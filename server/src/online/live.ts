@@ -1,3 +1,5 @@
+import type { HitCounter } from '../storage/hit-counter.js';
+import { RedisHitCounter } from '../storage/redis-hit-counter.js';
 import type { Store } from '../storage/types.js';
 import { BusChangeFeed } from './bus-feed.js';
 import { type ChangeFeed, LocalChangeFeed } from './change-feed.js';
@@ -13,6 +15,8 @@ export interface Live {
   presence: Presence;
   /** Which way changes travel between instances, for logs and /healthz-style checks. */
   readonly kind: 'local' | 'polling' | 'bus';
+  /** Rate-limit counters on the bus (issue 12); without one, they are the store's. */
+  hits?: HitCounter;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,7 @@ export function createLive(store: Store, settings: LiveSettings): Live {
       feed,
       presence,
       kind: 'bus',
+      hits: new RedisHitCounter(bus, store),
       close: async () => {
         await presence.close();
         await feed.close();

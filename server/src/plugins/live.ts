@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { UnavailableError } from '../errors.js';
+import { RateLimitedError, UnavailableError } from '../errors.js';
+import { clientAddress } from './rate-limit.js';
 
 /** A Server-Sent Events connection. `send` is a no-op once the client has gone. */
 export interface EventStream {
@@ -28,6 +29,11 @@ export interface LiveOptions {
   maxStreams?: number;
   /** Retry-After of that refusal: the client polls meanwhile. */
   retryAfterSeconds?: number;
+  /**
+   * Streams one client address may hold open at once on this instance (each holds one of its
+   * descriptors); one more is refused with 429 rate/streams. Unlimited if unset.
+   */
+  maxStreamsPerAddress?: number | null;
 }
 
 /** Routes that open event streams: GET …/events. Their slot is taken before the handler runs. */
@@ -45,6 +51,9 @@ async function livePlugin(app: FastifyInstance, options: LiveOptions) {
   const maxStreams = options.maxStreams ?? Number.POSITIVE_INFINITY;
   const retryAfterSeconds = options.retryAfterSeconds ?? 30;
   const open = new Set<() => void>();
+  const maxPerAddress = options.maxStreamsPerAddress ?? Number.POSITIVE_INFINITY;
+  /** Slots held per client address; an address with none is not kept. */
+  const byAddress = new Map<string, number>();
 
   // A slot is held from the request's start until its connection's response closes: a stream
   // for its whole life, a request that fails before streaming (unknown game, signed out) only
@@ -52,6 +61,13 @@ async function livePlugin(app: FastifyInstance, options: LiveOptions) {
   let slots = 0;
   const holding = new WeakSet<FastifyRequest>();
   const takeSlot = (request: FastifyRequest, reply: FastifyReply) => {
+    const address = clientAddress(request);
+    const held = byAddress.get(address) ?? 0;
+    if (held >= maxPerAddress) {
+      // The client's own excess, not the server's: 429, not 503. Its page polls all the same.
+      reply.header('connection', 'close');
+      throw new RateLimitedError('rate/streams', retryAfterSeconds);
+    }
     if (slots >= maxStreams) {
       // Free the descriptor at once; the browser's EventSource gives up and the page polls.
       reply.header('connection', 'close');
@@ -62,9 +78,13 @@ async function livePlugin(app: FastifyInstance, options: LiveOptions) {
       );
     }
     slots++;
+    byAddress.set(address, held + 1);
     holding.add(request);
     reply.raw.once('close', () => {
       slots--;
+      const left = (byAddress.get(address) ?? 1) - 1;
+      if (left > 0) byAddress.set(address, left);
+      else byAddress.delete(address);
     });
   };
   const slotHook: onRequestHookHandler = (request, reply, done) => {

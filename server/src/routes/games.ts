@@ -51,6 +51,7 @@ const gameRoutes: FastifyPluginAsyncZod<GameRoutesOptions> = async (app, { games
   app.post(
     '/api/games',
     {
+      ...app.accountLimits.invitation,
       schema: {
         tags: ['games'],
         summary: 'Invite a player by name (who may not have signed up yet), or create an invitation link',

@@ -29,6 +29,7 @@ const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, {
   app.post(
     '/api/session',
     {
+      ...app.accountLimits.signIn,
       schema: {
         tags: ['session'],
         summary:

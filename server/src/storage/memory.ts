@@ -1,6 +1,7 @@
 import type { PairingQueue } from '@ttt/shared';
 import { AlreadyExistsError, StaleGameError } from './errors.js';
 import { ExpiringMap } from './expiring-map.js';
+import { MemoryHitCounter } from './hit-counter.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -226,6 +227,13 @@ export class MemoryStore implements Store {
 
   /** Memory is always there. */
   async ping(): Promise<void> {}
+
+  // --- rate limits (issue 12) ---
+  private readonly hits = new MemoryHitCounter();
+
+  countHits(key: string, windowStart: number, expiresAt: number, add?: number): Promise<number> {
+    return this.hits.countHits(key, windowStart, expiresAt, add);
+  }
 
   async close(): Promise<void> {}
 }

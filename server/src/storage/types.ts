@@ -5,6 +5,7 @@ import {
   type OnlineGameSummary,
   type PairingQueue,
 } from '@ttt/shared';
+import type { HitCounter } from './hit-counter.js';
 
 /**
  * What the storage keeps, and the operations on it, in the game's words and shaped the way
@@ -170,6 +171,10 @@ export interface Store {
   // --- readiness (issue 12, row 7) ---
   /** Whether the storage answers now, with one cheap request at most; throws when it does not. */
   ping(): Promise<void>;
+
+  // --- rate limits (issue 12): see hit-counter.ts ---
+  /** Hits on a rate limit's key in one window, shared by every instance on this store. */
+  countHits: HitCounter['countHits'];
 
   close(): Promise<void>;
 }

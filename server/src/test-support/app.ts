@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from '../app.js';
-import { type Config, loadConfig } from '../config.js';
+import { type Config, loadConfig, type RateLimits } from '../config.js';
 import type { AccountsOptions } from '../online/accounts.js';
 import type { PasswordCost } from '../online/passwords.js';
 
@@ -20,8 +20,25 @@ export function fakeClientDir(): string {
   return dir;
 }
 
+/** Every rate limit and cap off: tests sign many players up from one address. A test of a limit turns it on. */
+export const NO_RATE_LIMITS: RateLimits = {
+  requests: null,
+  signUps: null,
+  signIns: null,
+  signInFailures: null,
+  invitations: null,
+  invitationsPerAddress: null,
+  pendingInvitations: null,
+  streamsPerAddress: null,
+};
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ SESSION_SECRET: TEST_SECRET }), clientDir: fakeClientDir(), ...overrides };
+  return {
+    ...loadConfig({ SESSION_SECRET: TEST_SECRET }),
+    clientDir: fakeClientDir(),
+    rateLimits: NO_RATE_LIMITS,
+    ...overrides,
+  };
 }
 
 export async function testApp(options: Omit<Partial<AppOptions>, 'config'> & { config?: Partial<Config> } = {}) {

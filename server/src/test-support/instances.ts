@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp } from '../app.js';
+import type { Config } from '../config.js';
 import type { AccountsOptions } from '../online/accounts.js';
 import type { ChangeFeed } from '../online/change-feed.js';
 import { createLive, type LiveSettings } from '../online/live.js';
@@ -26,13 +27,20 @@ export async function startInstance<Feed extends ChangeFeed>(
   endpoint: string,
   table: string,
   live: LiveSettings,
-  accounts: AccountsOptions = TEST_ACCOUNTS,
+  /** Settings of its own (e.g. rate limits), its clock, and its accounts' password cost and throttling. */
+  options: { config?: Partial<Config>; now?: () => Date; accounts?: AccountsOptions } = {},
 ): Promise<Instance<Feed>> {
   const counter = new RequestCounter();
   const store = new DynamoStore(dynaliteClient(endpoint), table, { counter });
   await store.ensureTable({ create: true, pollMs: 20 });
   const layer = createLive(store, live);
-  const app = await buildApp({ config: testConfig(), store, live: layer, accounts });
+  const app = await buildApp({
+    config: testConfig(options.config),
+    store,
+    live: layer,
+    accounts: options.accounts ?? TEST_ACCOUNTS,
+    ...(options.now ? { now: options.now } : {}),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { app, feed: layer.feed as Feed, counter, base: `http://127.0.0.1:${port}` };

@@ -63,6 +63,7 @@ import {
   signInGuardAttributes,
   summaryFromItem,
 } from './codec.js';
+import { addHitsCommand, hitsOf, readHitsCommand } from './hit-counter.js';
 import { OutageLog, type OutageLogOptions } from './outage-log.js';
 import { CONDITION_FAILED, isConditionFailed, isUnavailable } from './sdk-errors.js';
 import { DEFAULT_TABLE, type EnsureTableOptions, ensureTable, HOST_INDEX, OPPONENT_INDEX } from './table.js';
@@ -586,6 +587,19 @@ export class DynamoStore implements Store {
         }),
       ),
     );
+  }
+
+  // --- rate limits (issue 12): see hit-counter.ts ---
+
+  async countHits(key: string, windowStart: number, expiresAt: number, add = 1): Promise<number> {
+    if (add === 0) {
+      const answer = await this.call(() => this.client.send(readHitsCommand(this.table, key, windowStart)));
+      return hitsOf(answer.Item);
+    }
+    const answer = await this.call(() =>
+      this.client.send(addHitsCommand(this.table, key, windowStart, expiresAt, add)),
+    );
+    return hitsOf(answer.Attributes);
   }
 
   /** A conditional write: its answer, or CONDITION_FAILED when DynamoDB refused the condition. */
