@@ -16,6 +16,7 @@ import { Accounts } from './online/accounts.js';
 import { Games } from './online/games.js';
 import { type Live, localLive } from './online/live.js';
 import { Pairings } from './online/pairings.js';
+import { Sessions } from './online/sessions.js';
 import type { ConnectionCaps } from './open-files.js';
 import client from './plugins/client.js';
 import live from './plugins/live.js';
@@ -138,7 +139,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(security);
-  await app.register(session, { secret: config.sessionSecret, previousSecret: config.sessionSecretPrevious });
+  const accounts = new Accounts(store, now);
+  const sessions = new Sessions(store, now, {
+    checkMs: config.sessionCheckMs,
+    channel: liveUpdates.sessionRevocations,
+    logger: app.log,
+  });
+  await app.register(session, {
+    secret: config.sessionSecret,
+    previousSecret: config.sessionSecretPrevious,
+    sessions,
+    playerExists: (id) => accounts.exists(id),
+  });
   await app.register(live, {
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.limits ? { maxStreams: options.limits.maxStreams } : {}),
@@ -153,8 +165,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(healthRoutes);
   await app.register(classicRoutes, { random: options.random ?? Math.random });
-  const accounts = new Accounts(store, now);
-  await app.register(sessionRoutes, { accounts });
+  await app.register(sessionRoutes, { accounts, sessions });
   await app.register(gameRoutes, { games, live: liveUpdates });
   await app.register(lobbyRoutes, { games, feed: liveUpdates.feed, accounts });
   await app.register(pairingRoutes, { pairings: new Pairings(store, games, now) });

@@ -9,7 +9,9 @@ export type DomainErrorCode =
   | 'storage/exists'
   | 'storage/unavailable'
   | 'request/bad-cursor'
-  | 'pairing/busy';
+  | 'pairing/busy'
+  // Revocable sessions (issue 12, row 5).
+  | 'session/busy';
 
 /**
  * An error in the game's words, with no HTTP in it: a stable code, and the details its

@@ -114,6 +114,12 @@ export const DOMAIN_ERRORS: Record<
     message: 'So many players are looking for a game right now that yours did not get through; try again',
     retryAfter: 1,
   },
+  // Revocable sessions (issue 12, row 5): many sign-ins and sign-outs of one player at once.
+  'session/busy': {
+    status: 503,
+    message: 'Too many sign-ins and sign-outs of this player at once; try again',
+    retryAfter: 1,
+  },
   'storage/unavailable': {
     status: 503,
     message: 'The game storage is not reachable right now; please try again in a moment',

@@ -5,6 +5,7 @@ import { type FeedLogger, PollingChangeFeed } from './polling-feed.js';
 import { Presence, type PresenceOptions } from './presence.js';
 import { RedisBus } from './redis-bus.js';
 import { RedisPresenceExchange } from './redis-presence.js';
+import { busRevocations, type RevocationChannel } from './sessions.js';
 import { StorePresenceExchange } from './store-presence.js';
 
 /** Everything live: game changes to the pages that show them, and who is on those pages. */
@@ -13,6 +14,8 @@ export interface Live {
   presence: Presence;
   /** Which way changes travel between instances, for logs and /healthz-style checks. */
   readonly kind: 'local' | 'polling' | 'bus';
+  /** Sign-outs told to the other instances at once (the bus); without it they notice within SESSION_CHECK_MS. */
+  sessionRevocations?: RevocationChannel;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,7 @@ export function createLive(store: Store, settings: LiveSettings): Live {
       feed,
       presence,
       kind: 'bus',
+      sessionRevocations: busRevocations(bus),
       close: async () => {
         await presence.close();
         await feed.close();

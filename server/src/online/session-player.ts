@@ -1,13 +1,32 @@
 import { type Player, PlayerSchema } from '@ttt/shared';
 import type { FastifyRequest } from 'fastify';
+import * as z from 'zod/mini';
 import { DomainError } from '../domain-error.js';
 import { UnauthorizedError } from '../errors.js';
 import type { Accounts } from './accounts.js';
 
+/**
+ * What the cookie holds of a signed-in player: who, and which of their sessions (sessions.ts).
+ * A cookie from before sessions were revocable has no `sid`, and counts as signed out.
+ */
+export const SignedInSchema = z.object({ id: z.string(), name: z.string(), sid: z.string().check(z.minLength(1)) });
+export type SignedIn = z.infer<typeof SignedInSchema>;
+
+/** The signed-in player and session, from the sealed session cookie only. */
+export function currentSession(request: FastifyRequest): SignedIn | null {
+  const parsed = SignedInSchema.safeParse(request.session.get('player'));
+  return parsed.success ? parsed.data : null;
+}
+
+/** The cookie from now on names this player and session. */
+export function startSession(request: FastifyRequest, player: Player, sid: string): void {
+  request.session.set('player', { id: player.id, name: player.name, sid } satisfies SignedIn);
+}
+
 /** The signed-in player, from the sealed session cookie only: nothing else names a player. */
 export function currentPlayer(request: FastifyRequest): Player | null {
-  const parsed = PlayerSchema.safeParse(request.session.get('player'));
-  return parsed.success ? parsed.data : null;
+  const session = currentSession(request);
+  return session ? PlayerSchema.parse({ id: session.id, name: session.name }) : null;
 }
 
 export function requirePlayer(request: FastifyRequest): Player {

@@ -10,6 +10,7 @@ import type {
   PollResult,
   PresenceRecord,
   PresenceWrite,
+  SessionsRecord,
   Store,
 } from './types.js';
 
@@ -26,6 +27,7 @@ export class MemoryStore implements Store {
   private readonly heartbeats = new Map<string, string>();
   private pairing: PairingQueue | null = null;
   private readonly slots = new Map<string, string>();
+  private readonly sessions = new Map<string, SessionsRecord>();
 
   async createPlayer(player: PlayerRecord): Promise<boolean> {
     if (this.players.has(player.id)) return false;
@@ -162,6 +164,18 @@ export class MemoryStore implements Store {
       if (until) result[id] = until;
     }
     return result;
+  }
+
+  // --- sessions ------------------------------------------------------------------------------
+
+  async getSessions(playerId: string): Promise<SessionsRecord | null> {
+    const record = this.sessions.get(playerId);
+    return record ? structuredClone(record) : null;
+  }
+
+  async saveSessions(next: SessionsRecord, expectedVersion: number): Promise<void> {
+    if ((this.sessions.get(next.playerId)?.version ?? 0) !== expectedVersion) throw new StaleGameError();
+    this.sessions.set(next.playerId, structuredClone(next));
   }
 
   async close(): Promise<void> {}

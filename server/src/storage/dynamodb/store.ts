@@ -19,6 +19,7 @@ import type {
   PollResult,
   PresenceRecord,
   PresenceWrite,
+  SessionsRecord,
   Store,
 } from '../types.js';
 import {
@@ -50,6 +51,7 @@ import {
   summaryFromItem,
 } from './codec.js';
 import { CONDITION_FAILED, describeError, isConditionFailed, isUnavailable } from './sdk-errors.js';
+import { SESSIONS_PREFIX, sessionsFromItem, sessionsItem } from './sessions-codec.js';
 import { DEFAULT_TABLE, type EnsureTableOptions, ensureTable, HOST_INDEX, OPPONENT_INDEX } from './table.js';
 
 /**
@@ -531,6 +533,41 @@ export class DynamoStore implements Store {
       result[heartbeat.GameId.slice(INSTANCE_PREFIX.length)] = heartbeat.Until;
     }
     return result;
+  }
+
+  // --- sessions: one item per player, apart from the player item ------------------------------
+
+  async getSessions(playerId: string): Promise<SessionsRecord | null> {
+    const answer = await this.call(() =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(SESSIONS_PREFIX + playerId) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return answer.Item ? sessionsFromItem(answer.Item) : null;
+  }
+
+  async saveSessions(next: SessionsRecord, expectedVersion: number): Promise<void> {
+    const written = await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: sessionsItem(next),
+          // A sign-in and a sign-out at once: one lands, the other decides again from a fresh read.
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(GameId)' : '#version = :version',
+          ...(expectedVersion === 0
+            ? {}
+            : {
+                ExpressionAttributeNames: { '#version': 'Version' },
+                ExpressionAttributeValues: { ':version': n(expectedVersion) },
+              }),
+        }),
+      ),
+    );
+    if (written === CONDITION_FAILED) throw new StaleGameError();
   }
 
   /** A conditional write: its answer, or CONDITION_FAILED when DynamoDB refused the condition. */
