@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp } from '../app.js';
+import type { Config } from '../config.js';
 import type { ChangeFeed } from '../online/change-feed.js';
 import { createLive, type LiveSettings } from '../online/live.js';
 import { DynamoStore } from '../storage/dynamodb/index.js';
@@ -25,12 +26,19 @@ export async function startInstance<Feed extends ChangeFeed>(
   endpoint: string,
   table: string,
   live: LiveSettings,
+  /** Settings and a clock of the test's own (e.g. SESSION_CHECK_MS and a clock it advances). */
+  own: { config?: Partial<Config>; now?: () => Date } = {},
 ): Promise<Instance<Feed>> {
   const counter = new RequestCounter();
   const store = new DynamoStore(dynaliteClient(endpoint), table, { counter });
   await store.ensureTable({ create: true, pollMs: 20 });
   const layer = createLive(store, live);
-  const app = await buildApp({ config: testConfig(), store, live: layer });
+  const app = await buildApp({
+    config: testConfig(own.config),
+    store,
+    live: layer,
+    ...(own.now ? { now: own.now } : {}),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { app, feed: layer.feed as Feed, counter, base: `http://127.0.0.1:${port}` };
