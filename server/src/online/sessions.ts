@@ -178,12 +178,19 @@ export class Sessions {
       }) ?? null;
   }
 
-  /** A sign-in: registers a new session of the player and answers its id. */
-  async start(playerId: string): Promise<string> {
+  /**
+   * A sign-in: registers a new session of the player and answers its id. `replacing`: the
+   * session this browser had as the same player, ended in the same write.
+   */
+  async start(playerId: string, replacing?: string): Promise<string> {
     const sid = this.newId();
-    await this.change(playerId, (record) =>
-      withSession(record, playerId, sid, this.now(), { lifetimeMs: this.lifetimeMs, max: this.maxPerPlayer }),
-    );
+    await this.change(playerId, (record) => {
+      const without = replacing === undefined ? null : withoutSessions(record, replacing, this.now(), this.lifetimeMs);
+      return withSession(without ?? record, playerId, sid, this.now(), {
+        lifetimeMs: this.lifetimeMs,
+        max: this.maxPerPlayer,
+      });
+    });
     return sid;
   }
 

@@ -44,8 +44,12 @@ const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, {
       const { player, created } = await accounts.signIn(request.body.name, request.body.password, request.body.create);
       // The session this browser had (if any) ends, so no copy of its cookie outlives it.
       const previous = currentSession(request);
-      if (previous) await sessions.end(previous.id, previous.sid);
-      startSession(request, player, await sessions.start(player.id));
+      if (previous && previous.id !== player.id) await sessions.end(previous.id, previous.sid);
+      startSession(
+        request,
+        player,
+        await sessions.start(player.id, previous?.id === player.id ? previous.sid : undefined),
+      );
       request.log.info({ playerId: player.id, created }, created ? 'player created' : 'player signed in');
       return { player, created };
     },

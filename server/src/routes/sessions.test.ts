@@ -71,6 +71,15 @@ describe('signing out', () => {
     expect((await alice.get('/api/lobby')).statusCode).toBe(200);
     await expectSignedOut(captured);
   });
+  it('ends the session this browser had when it signs in as someone else', async () => {
+    const app = await server();
+    await OnlinePlayer.signIn(app, 'bob');
+    const alice = await OnlinePlayer.signIn(app, 'alice');
+    const captured = copyOf(alice, app);
+    expect((await alice.post('/api/session', { name: 'bob', password: PASSWORD })).statusCode).toBe(200);
+    expect((await alice.get('/api/session')).json()).toEqual({ player: { id: 'bob', name: 'bob' } });
+    await expectSignedOut(captured);
+  });
 });
 
 describe('signing out everywhere', () => {
