@@ -70,6 +70,7 @@ describe('loadConfig', () => {
       INVITATION_TTL_MS: '3600000',
       REDIS_CLUSTER: 'true',
       MAX_STREAMS: '5000',
+      SESSION_CHECK_MS: '2500',
     });
     expect(config).toEqual({
       port: 8080,
@@ -96,7 +97,17 @@ describe('loadConfig', () => {
       invitationTtlMs: 3_600_000,
       redisCluster: true,
       maxStreams: 5000,
+      sessionCheckMs: 2500,
     });
+  });
+
+  it('trusts a read of the sessions for 10 s unless SESSION_CHECK_MS says otherwise (0: never)', () => {
+    expect(loadConfig({}).sessionCheckMs).toBe(10_000);
+    expect(loadConfig({ SESSION_CHECK_MS: '0' }).sessionCheckMs).toBe(0);
+    expect(() => loadConfig({ SESSION_CHECK_MS: '300001' })).toThrow(/SESSION_CHECK_MS: must be 300000 or less/);
+    expect(() => loadConfig({ SESSION_CHECK_MS: '10s' })).toThrow(
+      /SESSION_CHECK_MS: must be a whole number of milliseconds/,
+    );
   });
 
   it('logs readably, without a line per request, when stdout is a terminal; JSON with requests otherwise', () => {
