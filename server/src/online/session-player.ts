@@ -12,8 +12,27 @@ import type { Accounts } from './accounts.js';
 export const SignedInSchema = z.object({ id: z.string(), name: z.string(), sid: z.string().check(z.minLength(1)) });
 export type SignedIn = z.infer<typeof SignedInSchema>;
 
+/**
+ * Requests whose cookie names a player the store no longer has, nor any session of (an
+ * in-memory server that restarted): signed out, and where a player is needed, told why.
+ */
+const forgotten = new WeakMap<FastifyRequest, string>();
+
+export function markForgotten(request: FastifyRequest, name: string): void {
+  forgotten.set(request, name);
+}
+
+/** Ends a forgotten session with 401 `auth/player-gone`, saying why; nothing otherwise. */
+export function endIfForgotten(request: FastifyRequest): void {
+  const name = forgotten.get(request);
+  if (name === undefined) return;
+  request.session.set('player', undefined);
+  throw new DomainError('auth/player-gone', { name });
+}
+
 /** The signed-in player and session, from the sealed session cookie only. */
 export function currentSession(request: FastifyRequest): SignedIn | null {
+  if (forgotten.has(request)) return null;
   const parsed = SignedInSchema.safeParse(request.session.get('player'));
   return parsed.success ? parsed.data : null;
 }
@@ -30,6 +49,7 @@ export function currentPlayer(request: FastifyRequest): Player | null {
 }
 
 export function requirePlayer(request: FastifyRequest): Player {
+  endIfForgotten(request);
   const player = currentPlayer(request);
   if (!player) throw new UnauthorizedError('Sign in to play online');
   return player;

@@ -215,7 +215,7 @@ export class Sessions {
    */
   async check(playerId: string, sid: string): Promise<'active' | 'ended' | 'forgotten'> {
     const cached = this.cache.get(playerId);
-    if (cached?.ended.has(sid)) return 'ended';
+    if (cached?.ended.has(sid)) return cached.recorded ? 'ended' : 'forgotten';
     if (cached?.active.has(sid) && this.now().getTime() - cached.readAt < this.options.checkMs) return 'active';
     // Stale, or a session newer than what was read (signed in on another instance): read.
     const joined = this.reads.get(playerId);

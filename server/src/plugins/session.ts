@@ -2,8 +2,7 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import secureSession from '@fastify/secure-session';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError } from '../domain-error.js';
-import { SignedInSchema } from '../online/session-player.js';
+import { markForgotten, SignedInSchema } from '../online/session-player.js';
 import { SESSION_LIFETIME_SECONDS, type Sessions } from '../online/sessions.js';
 
 /** What the encrypted session cookie may hold. Read values are re-validated before use. */
@@ -78,11 +77,14 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions) {
       }
       return;
     }
+    // The store forgot the player and their sessions (an in-memory server restarted): signed
+    // out, and told why where a player is needed or asked for (as before sessions were revocable).
+    if (signedIn.success && state === 'forgotten' && !(await options.playerExists?.(signedIn.data.id))) {
+      markForgotten(request, signedIn.data.name);
+      return;
+    }
     // Signed out elsewhere, or a cookie from before sessions were revocable: signed out here too.
     request.session.set('player', undefined);
-    if (signedIn.success && state === 'forgotten' && !(await options.playerExists?.(signedIn.data.id))) {
-      throw new DomainError('auth/player-gone', { name: signedIn.data.name });
-    }
   });
   const stopSweeping = sessions.startSweeping();
   app.addHook('onClose', async () => {

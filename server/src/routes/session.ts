@@ -2,7 +2,13 @@ import { SessionSchema, SignInRequestSchema } from '@ttt/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { UnauthorizedError } from '../errors.js';
 import type { Accounts } from '../online/accounts.js';
-import { currentPlayer, currentSession, ensurePlayerExists, startSession } from '../online/session-player.js';
+import {
+  currentPlayer,
+  currentSession,
+  endIfForgotten,
+  ensurePlayerExists,
+  startSession,
+} from '../online/session-player.js';
 import type { Sessions } from '../online/sessions.js';
 
 export interface SessionRoutesOptions {
@@ -23,6 +29,7 @@ const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, {
       },
     },
     async (request) => {
+      endIfForgotten(request);
       const player = currentPlayer(request);
       if (player) await ensurePlayerExists(request, player, accounts);
       return { player };

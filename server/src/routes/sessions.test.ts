@@ -135,6 +135,31 @@ describe('signing out everywhere', () => {
 });
 
 describe('a cookie', () => {
+  it('whose player an in-memory restart forgot is told so when the session is asked for, even after other requests', async () => {
+    const alice = await OnlinePlayer.signIn(await server(), 'alice');
+    const after = copyOf(alice, await server());
+    // The game page asks first (the game is gone too), then who is signed in.
+    for (let i = 0; i < 2; i++) expect((await after.get(`/api/games/${'x'.repeat(22)}`)).statusCode).toBe(404);
+    const session = await after.get('/api/session');
+    expect(session.statusCode).toBe(401);
+    expect(session.json()).toMatchObject({ code: 'auth/player-gone' });
+    expect((await after.get('/api/session')).json()).toEqual({ player: null });
+  });
+
+  it('signed out before an in-memory server restarted does not come back: it acts for nobody', async () => {
+    const before = await server();
+    const alice = await OnlinePlayer.signIn(before, 'alice');
+    const captured = alice.cookie;
+    await alice.request({ method: 'DELETE', url: '/api/session' });
+    // The restart forgot the sign-out along with everything else.
+    const after = new Browser(await server());
+    after.cookie = captured;
+    const invite = await after.post('/api/games', { invite: 'link' });
+    expect(invite.statusCode).toBe(401);
+    expect(invite.json()).toMatchObject({ code: 'auth/player-gone' });
+    expect((await after.get('/api/session')).json()).toEqual({ player: null });
+  });
+
   it('from before sessions were revocable (no session id) counts as signed out, and is cleared', async () => {
     const app = await server();
     await OnlinePlayer.signIn(app, 'alice');
