@@ -25,6 +25,14 @@ export class OnlinePlayer {
     return new OnlinePlayer(context, page, uniqueName(name));
   }
 
+  /** The same player in another browser context (another device), on `baseURL` when given. */
+  static async anotherDevice(browser: Browser, of: OnlinePlayer, baseURL?: string): Promise<OnlinePlayer> {
+    const context = await browser.newContext(baseURL ? { baseURL } : {});
+    const device = new OnlinePlayer(context, await context.newPage(), of.name);
+    device.signedUp = true;
+    return device;
+  }
+
   /** Whether this player's account exists: the first sign-in confirms creating it. */
   private signedUp = false;
 

@@ -26,6 +26,8 @@ export const onlineApi = {
   signIn: (name: string, password: string, create: boolean): Promise<Session> =>
     request('POST', '/api/session', SessionSchema, { name, password, ...(create ? { create } : {}) }),
   signOut: (): Promise<Session> => request('DELETE', '/api/session', SessionSchema),
+  /** Ends every session of the player, on every device (this one too). */
+  signOutEverywhere: (): Promise<Session> => request('DELETE', '/api/sessions', SessionSchema),
   lobby: (): Promise<Lobby> => request('GET', '/api/lobby', LobbySchema),
   list: (list: GameList, cursor: string): Promise<GamePage> =>
     request('GET', `/api/games?list=${list}&cursor=${encodeURIComponent(cursor)}`, GamePageSchema),

@@ -27,7 +27,7 @@ test.describe('accounts', () => {
     await expect(hello).toBeVisible();
 
     // Signed out and back in: the account exists, so no question.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Play online' })).toBeVisible();
     await page.getByLabel('Name').fill(name);
     await page.getByLabel('Password').fill(PASSWORD);

@@ -23,6 +23,7 @@ import { Accounts, type AccountsOptions } from './online/accounts.js';
 import { Games } from './online/games.js';
 import { type Live, localLive } from './online/live.js';
 import { Pairings } from './online/pairings.js';
+import { Sessions } from './online/sessions.js';
 import type { ConnectionCaps } from './open-files.js';
 import client from './plugins/client.js';
 import live from './plugins/live.js';
@@ -198,7 +199,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(security);
-  await app.register(session, { secret: config.sessionSecret, previousSecret: config.sessionSecretPrevious });
+  const accounts = new Accounts(store, now, options.accounts);
+  const sessions = new Sessions(store, now, {
+    checkMs: config.sessionCheckMs,
+    channel: liveUpdates.sessionRevocations,
+    logger: app.log,
+  });
+  await app.register(session, {
+    secret: config.sessionSecret,
+    previousSecret: config.sessionSecretPrevious,
+    sessions,
+    playerExists: (id) => accounts.exists(id),
+  });
   await app.register(rateLimits, {
     limits: config.rateLimits,
     shared: options.hits ?? liveUpdates.hits ?? store,
@@ -224,8 +236,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.readyCacheMs !== undefined ? { readyCacheMs: options.readyCacheMs } : {}),
   });
   await app.register(classicRoutes, { random: options.random ?? Math.random });
-  const accounts = new Accounts(store, now, options.accounts);
-  await app.register(sessionRoutes, { accounts });
+  await app.register(sessionRoutes, { accounts, sessions });
   await app.register(gameRoutes, { games, live: liveUpdates });
   await app.register(lobbyRoutes, { games, feed: liveUpdates.feed, accounts });
   await app.register(pairingRoutes, { pairings: new Pairings(store, games, now) });

@@ -82,6 +82,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_INVITATIONS_PER_ADDRESS: '100/d',
       MAX_PENDING_INVITATIONS: '10',
       MAX_STREAMS_PER_ADDRESS: 'off',
+      SESSION_CHECK_MS: '2500',
     });
     expect(config).toEqual({
       port: 8080,
@@ -118,7 +119,17 @@ describe('loadConfig', () => {
         pendingInvitations: 10,
         streamsPerAddress: null,
       },
+      sessionCheckMs: 2500,
     });
+  });
+
+  it('trusts a read of the sessions for 10 s unless SESSION_CHECK_MS says otherwise (0: never)', () => {
+    expect(loadConfig({}).sessionCheckMs).toBe(10_000);
+    expect(loadConfig({ SESSION_CHECK_MS: '0' }).sessionCheckMs).toBe(0);
+    expect(() => loadConfig({ SESSION_CHECK_MS: '300001' })).toThrow(/SESSION_CHECK_MS: must be 300000 or less/);
+    expect(() => loadConfig({ SESSION_CHECK_MS: '10s' })).toThrow(
+      /SESSION_CHECK_MS: must be a whole number of milliseconds/,
+    );
   });
 
   it('logs readably, without a line per request, when stdout is a terminal; JSON with requests otherwise', () => {

@@ -211,6 +211,8 @@ const EnvSchema = z.object({
       ),
   ),
   MAX_STREAMS: z.optional(wholeNumberText(1, 10_000_000, ' of streams')),
+  // Revocable sessions (issue 12, row 5).
+  SESSION_CHECK_MS: wholeNumber(0, 300_000, 10_000, ' of milliseconds'),
 });
 
 export interface StorageConfig {
@@ -271,6 +273,11 @@ export interface Config {
    * process's open-files limit at start-up (see open-files.ts).
    */
   maxStreams: number | undefined;
+  /**
+   * How long an instance trusts what it last read of a player's sessions (0: read for every
+   * request): without a bus, the most a sign-out on another instance takes to reach this one.
+   */
+  sessionCheckMs: number;
 }
 
 export class ConfigError extends Error {
@@ -419,5 +426,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, facts: ProcessFacts = { termi
     abandonAfterMs: e.ABANDON_AFTER_MS,
     invitationTtlMs: e.INVITATION_TTL_MS,
     maxStreams: e.MAX_STREAMS,
+    sessionCheckMs: e.SESSION_CHECK_MS,
   };
 }

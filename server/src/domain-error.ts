@@ -12,7 +12,9 @@ export type DomainErrorCode =
   | 'pairing/busy'
   // Sign-in guard and names (issue 12, accounts).
   | 'auth/busy'
-  | 'auth/reserved-name';
+  | 'auth/reserved-name'
+  // Revocable sessions (issue 12, row 5).
+  | 'session/busy';
 
 /**
  * An error in the game's words, with no HTTP in it: a stable code, and the details its

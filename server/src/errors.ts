@@ -122,6 +122,12 @@ export const DOMAIN_ERRORS: Record<
     retryAfter: 1,
   },
   'auth/reserved-name': { status: 400, message: RESERVED_NAME_RULE },
+  // Revocable sessions (issue 12, row 5): many sign-ins and sign-outs of one player at once.
+  'session/busy': {
+    status: 503,
+    message: 'Too many sign-ins and sign-outs of this player at once; try again',
+    retryAfter: 1,
+  },
   'storage/unavailable': {
     status: 503,
     message: 'The game storage is not reachable right now; please try again in a moment',

@@ -84,9 +84,12 @@ export function useLobby(
       .catch((caught: unknown) => {
         if (read !== lastRead.current) return;
         heard.current = null;
-        // The session ended (its player is gone after a restart): back to signing in, saying why.
+        // The session ended (signed out on another device, or its player is gone after a
+        // restart): back to signing in, saying why.
         if (caught instanceof ApiError && caught.code === 'auth/player-gone') signedOut(caught.message);
-        else setError(describeError(caught));
+        else if (caught instanceof ApiError && caught.code === 'auth/signed-out') {
+          signedOut('You were signed out, on this device or on all of them. Sign in to play online.');
+        } else setError(describeError(caught));
         if (isUnreachable(caught)) throw caught;
       });
   }, [show, signedOut]);

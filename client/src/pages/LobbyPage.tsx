@@ -283,6 +283,55 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
   );
 }
 
+/** "Sign out everywhere", asked twice: a stray click must not sign out every device. */
+function SignOutEverywhere() {
+  const { recheck } = useSession();
+  const [asking, setAsking] = useState(false);
+  const confirm = useRef<HTMLButtonElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const signingOut = useAction(async () => {
+    await onlineApi.signOutEverywhere();
+    // The server said who is signed in here now: nobody.
+    recheck();
+  });
+  useLayoutEffect(() => {
+    if (asking) confirm.current?.focus();
+  }, [asking]);
+  const cancel = () => {
+    setAsking(false);
+    // Back to where the keyboard was, once the opener is shown again.
+    requestAnimationFrame(() => opener.current?.focus());
+  };
+  if (!asking) {
+    return (
+      <Button ref={opener} onClick={() => setAsking(true)}>
+        Sign out everywhere…
+      </Button>
+    );
+  }
+  return (
+    <div
+      role="group"
+      aria-labelledby="sign-out-everywhere-question"
+      className="flex flex-wrap items-center gap-2 rounded-lg border border-red-300 p-2 dark:border-red-800"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') cancel();
+      }}
+    >
+      <p id="sign-out-everywhere-question" className="text-sm">
+        Sign out on every device, this one too?
+      </p>
+      <Button ref={confirm} variant="danger" disabled={signingOut.pending} onClick={() => void signingOut.run()}>
+        Yes, sign out everywhere
+      </Button>
+      <Button disabled={signingOut.pending} onClick={cancel}>
+        Cancel
+      </Button>
+      {signingOut.error ? <p className="w-full text-sm text-red-700 dark:text-red-300">{signingOut.error}</p> : null}
+    </div>
+  );
+}
+
 export function LobbyPage({ player }: { player: Player }) {
   const { signOut } = useSession();
   const notifications = useNotifications();
@@ -323,6 +372,7 @@ export function LobbyPage({ player }: { player: Player }) {
           <Button disabled={signingOut.pending} onClick={() => void signingOut.run()}>
             Sign out
           </Button>
+          <SignOutEverywhere />
         </div>
       </div>
 

@@ -7,6 +7,7 @@ import { type FeedLogger, PollingChangeFeed } from './polling-feed.js';
 import { Presence, type PresenceOptions } from './presence.js';
 import { RedisBus } from './redis-bus.js';
 import { RedisPresenceExchange } from './redis-presence.js';
+import { busRevocations, type RevocationChannel } from './sessions.js';
 import { StorePresenceExchange } from './store-presence.js';
 
 /** Everything live: game changes to the pages that show them, and who is on those pages. */
@@ -17,6 +18,8 @@ export interface Live {
   readonly kind: 'local' | 'polling' | 'bus';
   /** Rate-limit counters on the bus (issue 12); without one, they are the store's. */
   hits?: HitCounter;
+  /** Sign-outs told to the other instances at once (the bus); without it they notice within SESSION_CHECK_MS. */
+  sessionRevocations?: RevocationChannel;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,7 @@ export function createLive(store: Store, settings: LiveSettings): Live {
       presence,
       kind: 'bus',
       hits: new RedisHitCounter(bus, store),
+      sessionRevocations: busRevocations(bus),
       close: async () => {
         await presence.close();
         await feed.close();

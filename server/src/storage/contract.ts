@@ -4,7 +4,7 @@ import { markOfMove } from '@ttt/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changed, gameId, gameRecord, playerRecord, tick } from '../test-support/records.js';
 import { AlreadyExistsError, BadCursorError, StaleGameError } from './errors.js';
-import type { GameRecord, SignInGuard, Store } from './types.js';
+import type { GameRecord, SessionsRecord, SignInGuard, Store } from './types.js';
 
 export { changed, gameId, gameRecord, playerRecord, tick } from '../test-support/records.js';
 
@@ -580,6 +580,47 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
             BadCursorError,
           );
         }
+      });
+    });
+
+    // Revocable sessions (issue 12, row 5).
+    describe('sessions', () => {
+      const someone = () => `sessions_${randomBytes(4).toString('hex')}`;
+      const record = (playerId: string, version: number, sessions: Record<string, string>): SessionsRecord => ({
+        playerId,
+        version,
+        sessions,
+        expiresAt: 1_790_000_000 + version,
+      });
+
+      it('holds nothing for a player who never signed in', async () => {
+        expect(await store.getSessions(someone())).toBeNull();
+      });
+
+      it('writes the first record once, then each next one only from the version it was decided from', async () => {
+        const playerId = someone();
+        const first = record(playerId, 1, { a: '2026-01-01T00:00:00.000Z' });
+        await store.saveSessions(first, 0);
+        expect(await store.getSessions(playerId)).toEqual(first);
+        // A second "first" write (two sign-ins at once): refused, nothing changed.
+        await expect(
+          store.saveSessions(record(playerId, 1, { b: '2026-01-01T00:00:01.000Z' }), 0),
+        ).rejects.toBeInstanceOf(StaleGameError);
+        const second = record(playerId, 2, { a: '2026-01-01T00:00:00.000Z', b: '2026-01-01T00:00:01.000Z' });
+        await store.saveSessions(second, 1);
+        await expect(store.saveSessions(record(playerId, 2, {}), 1)).rejects.toBeInstanceOf(StaleGameError);
+        expect(await store.getSessions(playerId)).toEqual(second);
+        // Signed out everywhere: an empty record, still versioned.
+        const none = record(playerId, 3, {});
+        await store.saveSessions(none, 2);
+        expect(await store.getSessions(playerId)).toEqual(none);
+      });
+
+      it('keeps sessions apart from the player', async () => {
+        const player = playerRecord(someone());
+        await store.createPlayer(player);
+        await store.saveSessions(record(player.id, 1, { a: '2026-01-01T00:00:00.000Z' }), 0);
+        expect(await store.getPlayer(player.id)).toEqual(player);
       });
     });
   });

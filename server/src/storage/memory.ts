@@ -24,6 +24,7 @@ import type {
   PollResult,
   PresenceRecord,
   PresenceWrite,
+  SessionsRecord,
   SignInGuard,
   Store,
 } from './types.js';
@@ -52,6 +53,7 @@ export class MemoryStore implements Store {
   private readonly presence: ExpiringMap<string, PresenceRecord>;
   private readonly heartbeats: ExpiringMap<string, string>;
   private pairing: PairingQueue | null = null;
+  private readonly sessions = new Map<string, SessionsRecord>();
   private readonly slots: ExpiringMap<string, string>;
   private visited = 0;
 
@@ -233,6 +235,18 @@ export class MemoryStore implements Store {
 
   countHits(key: string, windowStart: number, expiresAt: number, add?: number): Promise<number> {
     return this.hits.countHits(key, windowStart, expiresAt, add);
+  }
+
+  // --- sessions ------------------------------------------------------------------------------
+
+  async getSessions(playerId: string): Promise<SessionsRecord | null> {
+    const record = this.sessions.get(playerId);
+    return record ? structuredClone(record) : null;
+  }
+
+  async saveSessions(next: SessionsRecord, expectedVersion: number): Promise<void> {
+    if ((this.sessions.get(next.playerId)?.version ?? 0) !== expectedVersion) throw new StaleGameError();
+    this.sessions.set(next.playerId, structuredClone(next));
   }
 
   async close(): Promise<void> {}

@@ -94,7 +94,30 @@ export interface PresenceWrite {
   left: Record<string, string>;
 }
 
-export interface Store {
+// --- sessions (revocable sign-ins) ---------------------------------------------------------
+
+/** A player's signed-in sessions: what a sign-out removes, so that its cookie stops working. */
+export interface SessionsRecord {
+  playerId: string;
+  /** Session id → when it was issued (ISO time). */
+  sessions: Record<string, string>;
+  /** Increases with every write; 0 means never written. */
+  version: number;
+  /** When the record may be deleted (epoch seconds; DynamoDB's TTL attribute `ExpiresAt`). */
+  expiresAt: number;
+}
+
+export interface SessionStore {
+  /** The player's sessions as last written (strongly consistent); null before the first write. */
+  getSessions(playerId: string): Promise<SessionsRecord | null>;
+  /**
+   * Replaces the record with `next` if it is still at `expectedVersion` (0: never written);
+   * otherwise throws StaleGameError and changes nothing. The sessions service decided `next`.
+   */
+  saveSessions(next: SessionsRecord, expectedVersion: number): Promise<void>;
+}
+
+export interface Store extends SessionStore {
   readonly kind: 'memory' | 'dynamodb';
 
   /** Creates the player unless the name (ignoring case) is taken; false when taken. */

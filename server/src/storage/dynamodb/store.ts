@@ -28,6 +28,7 @@ import type {
   PollResult,
   PresenceRecord,
   PresenceWrite,
+  SessionsRecord,
   SignInGuard,
   Store,
 } from '../types.js';
@@ -66,6 +67,7 @@ import {
 import { addHitsCommand, hitsOf, readHitsCommand } from './hit-counter.js';
 import { OutageLog, type OutageLogOptions } from './outage-log.js';
 import { CONDITION_FAILED, isConditionFailed, isUnavailable } from './sdk-errors.js';
+import { SESSIONS_PREFIX, sessionsFromItem, sessionsItem } from './sessions-codec.js';
 import { DEFAULT_TABLE, type EnsureTableOptions, ensureTable, HOST_INDEX, OPPONENT_INDEX } from './table.js';
 
 /**
@@ -600,6 +602,41 @@ export class DynamoStore implements Store {
       this.client.send(addHitsCommand(this.table, key, windowStart, expiresAt, add)),
     );
     return hitsOf(answer.Attributes);
+  }
+
+  // --- sessions: one item per player, apart from the player item ------------------------------
+
+  async getSessions(playerId: string): Promise<SessionsRecord | null> {
+    const answer = await this.call(() =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.table,
+          Key: { GameId: s(SESSIONS_PREFIX + playerId) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return answer.Item ? sessionsFromItem(answer.Item) : null;
+  }
+
+  async saveSessions(next: SessionsRecord, expectedVersion: number): Promise<void> {
+    const written = await this.conditional(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: sessionsItem(next),
+          // A sign-in and a sign-out at once: one lands, the other decides again from a fresh read.
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(GameId)' : '#version = :version',
+          ...(expectedVersion === 0
+            ? {}
+            : {
+                ExpressionAttributeNames: { '#version': 'Version' },
+                ExpressionAttributeValues: { ':version': n(expectedVersion) },
+              }),
+        }),
+      ),
+    );
+    if (written === CONDITION_FAILED) throw new StaleGameError();
   }
 
   /** A conditional write: its answer, or CONDITION_FAILED when DynamoDB refused the condition. */
