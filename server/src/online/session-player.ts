@@ -22,11 +22,16 @@ export function markForgotten(request: FastifyRequest, name: string): void {
   forgotten.set(request, name);
 }
 
-/** Ends a forgotten session with 401 `auth/player-gone`, saying why; nothing otherwise. */
-export function endIfForgotten(request: FastifyRequest): void {
+/**
+ * Refuses a forgotten session with 401 `auth/player-gone`, saying why; nothing otherwise. Only
+ * where a page learns who is signed in (`signOut`: the session, the lobby) is the cookie cleared
+ * too: a stream or a pairing request answered first must not leave the page's own read with a
+ * cookie that names nobody, which would say "signed out" instead of why.
+ */
+export function endIfForgotten(request: FastifyRequest, signOut = false): void {
   const name = forgotten.get(request);
   if (name === undefined) return;
-  request.session.set('player', undefined);
+  if (signOut) request.session.set('player', undefined);
   throw new DomainError('auth/player-gone', { name });
 }
 
@@ -48,8 +53,9 @@ export function currentPlayer(request: FastifyRequest): Player | null {
   return session ? PlayerSchema.parse({ id: session.id, name: session.name }) : null;
 }
 
-export function requirePlayer(request: FastifyRequest): Player {
-  endIfForgotten(request);
+/** The signed-in player, or 401; `signOut`: a forgotten session's cookie is cleared as well (see endIfForgotten). */
+export function requirePlayer(request: FastifyRequest, signOut = false): Player {
+  endIfForgotten(request, signOut);
   const player = currentPlayer(request);
   if (!player) throw new UnauthorizedError('Sign in to play online');
   return player;

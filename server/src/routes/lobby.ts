@@ -20,7 +20,7 @@ const lobbyRoutes: FastifyPluginAsyncZod<LobbyRoutesOptions> = async (app, { gam
     '/api/lobby',
     { schema: { tags: ['lobby'], summary: 'Everything the lobby shows, first pages', response: { 200: LobbySchema } } },
     async (request) => {
-      const player = requirePlayer(request);
+      const player = requirePlayer(request, true);
       // The lobby is where a session whose player is gone shows; checked alongside the reads.
       const [, record, received, sent, playing, finished] = await Promise.all([
         ensurePlayerExists(request, player, accounts),

@@ -29,7 +29,7 @@ const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, {
       },
     },
     async (request) => {
-      endIfForgotten(request);
+      endIfForgotten(request, true);
       const player = currentPlayer(request);
       if (player) await ensurePlayerExists(request, player, accounts);
       return { player };

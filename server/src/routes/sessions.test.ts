@@ -157,6 +157,22 @@ describe('a cookie', () => {
     const invite = await after.post('/api/games', { invite: 'link' });
     expect(invite.statusCode).toBe(401);
     expect(invite.json()).toMatchObject({ code: 'auth/player-gone' });
+    // The page's own read of who is signed in learns why, and signs out.
+    expect((await after.get('/api/session')).json()).toMatchObject({ code: 'auth/player-gone' });
+    expect((await after.get('/api/session')).json()).toEqual({ player: null });
+  });
+
+  it('whose player an in-memory restart forgot is told so by the lobby, even when a pairing request answered first', async () => {
+    const alice = await OnlinePlayer.signIn(await server(), 'alice');
+    const after = copyOf(alice, await server());
+    // The lobby's other requests may reach the server first; they refuse without signing out…
+    const pairing = await after.get('/api/pairing');
+    expect(pairing.statusCode).toBe(401);
+    expect(pairing.json()).toMatchObject({ code: 'auth/player-gone' });
+    // …so the lobby's read still says why, and signs out.
+    const lobby = await after.get('/api/lobby');
+    expect(lobby.statusCode).toBe(401);
+    expect(lobby.json()).toMatchObject({ code: 'auth/player-gone' });
     expect((await after.get('/api/session')).json()).toEqual({ player: null });
   });
 
