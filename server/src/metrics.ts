@@ -91,7 +91,9 @@ export class Metrics implements DynamoMetrics {
 
   /**
    * Writes the counters (zeros too, so alarms see 0 rather than missing data) and resets them.
-   * The latency goes in documents of its own, at most 100 values each, and only when there is one.
+   * The latency goes in documents of its own, at most 100 values each, and only when there is one:
+   * { Values, Counts, Max, Min, Count, Sum }, the histogram shape AWS's own EMF libraries write,
+   * with the statistics taken from the rounded values so that they always agree with them.
    */
   flush(): void {
     const timestamp = this.now();
