@@ -1,53 +1,36 @@
 #!/usr/bin/env bash
-# Build the image, push it to ECR and roll it out on ECS Fargate; docs/deploy-aws.md explains
-# what has to exist first (VPC, security groups, roles, secret, cluster, load balancer).
-# Idempotent: what exists is reused. --dry-run prints every command and runs none.
-# Portable to macOS's bash 3.2 (no associative arrays, no namerefs).
+# Build, push and roll: puts this working tree's image on the ECS service of a stack made by
+# the CDK app in deploy/ (`npm run deploy` creates everything; this only ships a new image).
+# It builds the Dockerfile, pushes the image to the stack's ECR repository, registers a copy of
+# the service's task definition with the new image, rolls the service onto it, waits, and exits
+# non-zero unless every running task is that new revision: a deployment the circuit breaker
+# rolled back is a failure. Read-only calls first; nothing is built before the stack is found.
+# Portable bash (3.2 on macOS too): arrays and quoted expansions, no word splitting.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TEMPLATE=$ROOT/deploy/ecs-task-definition.json
-CONTAINER_NAME=tictactoe
-CONTAINER_PORT=5000
+ROOT=$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)
 
 usage() {
   cat <<'EOF'
-Usage: deploy/deploy-ecs.sh [options]
+Usage: deploy/deploy-ecs.sh --region REGION [options]
 
-Builds the image, pushes it to ECR (tagged with the git commit), creates the DynamoDB table,
-the ECR repository and the log group when missing, registers a task definition from
-deploy/ecs-task-definition.json and creates or updates the ECS Fargate service.
+Builds the image, pushes it to the stack's ECR repository, rolls the stack's ECS service onto
+a new task definition revision with that image, and waits until that revision is the one
+running. Exit status 0 only then; 1 if the deployment failed, was rolled back by the circuit
+breaker, was replaced, or did not finish in time.
 
-Required (flag or environment variable):
-  --region REGION               AWS region                              AWS_REGION / AWS_DEFAULT_REGION
-  --cluster NAME                existing ECS cluster                    ECS_CLUSTER
-  --subnets ID,ID               subnets for the tasks                   SUBNETS
-  --security-groups ID,ID       security groups for the tasks           SECURITY_GROUPS
-  --execution-role-arn ARN      task execution role (pull, logs, secret) EXECUTION_ROLE_ARN
-  --task-role-arn ARN           task role (DynamoDB)                    TASK_ROLE_ARN
-  --session-secret-arn ARN      Secrets Manager secret: SESSION_SECRET  SESSION_SECRET_ARN
+  --region REGION          AWS region                           AWS_REGION / AWS_DEFAULT_REGION
+  --stack NAME             the CDK app's stack        [TicTacToe]   STACK_NAME
+  --image-tag TAG          image tag                  [git commit]  IMAGE_TAG
+  --platform PLATFORM      linux/amd64 or linux/arm64 [the service's CPU architecture]
+  --container NAME         container to update        [the one on port 5000]
+  --timeout-minutes N      how long to wait for the rollout [30]  WAIT_TIMEOUT_MINUTES
+  --poll-seconds N         between checks of the rollout    [15]  POLL_SECONDS
+  -h, --help               this help
 
-Optional:
-  --service NAME                ECS service and task family   [tictactoe]   ECS_SERVICE
-  --repository NAME             ECR repository                [tictactoe]   ECR_REPOSITORY
-  --table NAME                  DynamoDB table                [Games]       DYNAMODB_TABLE
-  --desired-count N             tasks to run (a new service: [2]; an existing
-                                one keeps its count unless given)           DESIRED_COUNT
-  --target-group-arn ARN        ALB target group (ip, port 5000) to register the tasks in
-                                                                            TARGET_GROUP_ARN
-  --platform linux/amd64|linux/arm64
-                                image and task CPU architecture (arm64 = Graviton)
-                                                              [linux/amd64] PLATFORM
-  --assign-public-ip            give tasks public IPs (public subnets without a NAT gateway)
-  --log-group NAME              CloudWatch Logs group         [/ecs/SERVICE] LOG_GROUP
-  --image-tag TAG               image tag                     [git commit]  IMAGE_TAG
-  --task-definition-out FILE    keep the rendered task definition in FILE (else a temporary file)
-  --no-wait                     do not wait for the service to become stable
-  --account-id ID               with --dry-run: the account to show  [123456789012]
-  --dry-run                     print every command (prefixed DRY-RUN:) and run none
-  -h, --help                    this help
-
-The container engine is ${CONTAINER_ENGINE:-docker} (docker uses buildx; podman works too).
+Needs the AWS CLI v2 with credentials (`aws configure`), jq, and docker or podman
+(CONTAINER_ENGINE chooses). The next `npm run deploy` (cdk deploy) sets the task definition
+back to the stack's own; use `npm run deploy -- -c imageTag=TAG` to keep a pushed tag.
 EOF
 }
 
@@ -57,284 +40,153 @@ die() {
 }
 note() { printf '==> %s\n' "$*" >&2; }
 
-# ---- options ----------------------------------------------------------------------------------
 REGION=${AWS_REGION:-${AWS_DEFAULT_REGION:-}}
-CLUSTER=${ECS_CLUSTER:-}
-SERVICE=${ECS_SERVICE:-tictactoe}
-SUBNETS=${SUBNETS:-}
-SECURITY_GROUPS=${SECURITY_GROUPS:-}
-REPOSITORY=${ECR_REPOSITORY:-tictactoe}
-TABLE=${DYNAMODB_TABLE:-Games}
-EXECUTION_ROLE_ARN=${EXECUTION_ROLE_ARN:-}
-TASK_ROLE_ARN=${TASK_ROLE_ARN:-}
-SESSION_SECRET_ARN=${SESSION_SECRET_ARN:-}
-DESIRED_COUNT_GIVEN=${DESIRED_COUNT:+1}
-DESIRED_COUNT=${DESIRED_COUNT:-2}
-TARGET_GROUP_ARN=${TARGET_GROUP_ARN:-}
-PLATFORM=${PLATFORM:-linux/amd64}
-ASSIGN_PUBLIC_IP=DISABLED
-LOG_GROUP=${LOG_GROUP:-}
+STACK=${STACK_NAME:-TicTacToe}
 IMAGE_TAG=${IMAGE_TAG:-}
-TASK_DEFINITION_OUT=
-WAIT=1
-DRY_ACCOUNT_ID=${ACCOUNT_ID:-123456789012}
-DRY_RUN=0
-ENGINE=${CONTAINER_ENGINE:-docker}
+PLATFORM=${PLATFORM:-}
+CONTAINER=
+TIMEOUT_MINUTES=${WAIT_TIMEOUT_MINUTES:-30}
+POLL_SECONDS=${POLL_SECONDS:-15}
 
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] && [ "${2#--}" = "$2" ] || die "$1 needs a value (see --help)"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
-    --dry-run) DRY_RUN=1; shift; continue ;;
-    --assign-public-ip) ASSIGN_PUBLIC_IP=ENABLED; shift; continue ;;
-    --no-wait) WAIT=0; shift; continue ;;
     --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
   esac
   case "$1" in
     --region) need_value "$@"; REGION=$2 ;;
-    --cluster) need_value "$@"; CLUSTER=$2 ;;
-    --service) need_value "$@"; SERVICE=$2 ;;
-    --subnets) need_value "$@"; SUBNETS=$2 ;;
-    --security-groups) need_value "$@"; SECURITY_GROUPS=$2 ;;
-    --repository) need_value "$@"; REPOSITORY=$2 ;;
-    --table) need_value "$@"; TABLE=$2 ;;
-    --execution-role-arn) need_value "$@"; EXECUTION_ROLE_ARN=$2 ;;
-    --task-role-arn) need_value "$@"; TASK_ROLE_ARN=$2 ;;
-    --session-secret-arn) need_value "$@"; SESSION_SECRET_ARN=$2 ;;
-    --desired-count) need_value "$@"; DESIRED_COUNT=$2; DESIRED_COUNT_GIVEN=1 ;;
-    --target-group-arn) need_value "$@"; TARGET_GROUP_ARN=$2 ;;
-    --platform) need_value "$@"; PLATFORM=$2 ;;
-    --log-group) need_value "$@"; LOG_GROUP=$2 ;;
+    --stack) need_value "$@"; STACK=$2 ;;
     --image-tag) need_value "$@"; IMAGE_TAG=$2 ;;
-    --task-definition-out) need_value "$@"; TASK_DEFINITION_OUT=$2 ;;
-    --account-id) need_value "$@"; DRY_ACCOUNT_ID=$2 ;;
+    --platform) need_value "$@"; PLATFORM=$2 ;;
+    --container) need_value "$@"; CONTAINER=$2 ;;
+    --timeout-minutes) need_value "$@"; TIMEOUT_MINUTES=$2 ;;
+    --poll-seconds) need_value "$@"; POLL_SECONDS=$2 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
   shift 2
 done
 
-missing=
-[ -n "$REGION" ] || missing="$missing --region"
-[ -n "$CLUSTER" ] || missing="$missing --cluster"
-[ -n "$SUBNETS" ] || missing="$missing --subnets"
-[ -n "$SECURITY_GROUPS" ] || missing="$missing --security-groups"
-[ -n "$EXECUTION_ROLE_ARN" ] || missing="$missing --execution-role-arn"
-[ -n "$TASK_ROLE_ARN" ] || missing="$missing --task-role-arn"
-[ -n "$SESSION_SECRET_ARN" ] || missing="$missing --session-secret-arn"
-[ -z "$missing" ] || die "missing required option(s):$missing (see --help)"
+[ -n "$REGION" ] || die "--region (or AWS_REGION) is required"
+[[ $REGION =~ ^[a-z]{2}(-[a-z]+)+-[0-9]$ ]] || die "--region: not a region name: $REGION"
+[[ $STACK =~ ^[A-Za-z][A-Za-z0-9-]*$ ]] || die "--stack: not a stack name: $STACK"
+[[ $TIMEOUT_MINUTES =~ ^[0-9]+$ ]] || die "--timeout-minutes: a whole number of minutes"
+[[ $POLL_SECONDS =~ ^[0-9]+$ ]] || die "--poll-seconds: a whole number of seconds"
+case "$PLATFORM" in "" | linux/amd64 | linux/arm64) ;; *) die "--platform: linux/amd64 or linux/arm64" ;; esac
 
-[[ $REGION =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || die "--region: '$REGION' is not a region name such as eu-west-1"
-[[ $DESIRED_COUNT =~ ^[0-9]+$ ]] || die "--desired-count: '$DESIRED_COUNT' is not a whole number"
-[[ $SUBNETS =~ ^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$ ]] || die "--subnets: expected subnet-… ids separated by commas, got '$SUBNETS'"
-[[ $SECURITY_GROUPS =~ ^sg-[0-9a-f]+(,sg-[0-9a-f]+)*$ ]] || die "--security-groups: expected sg-… ids separated by commas, got '$SECURITY_GROUPS'"
-for arn in "$EXECUTION_ROLE_ARN" "$TASK_ROLE_ARN" "$SESSION_SECRET_ARN" ${TARGET_GROUP_ARN:+"$TARGET_GROUP_ARN"}; do
-  [[ $arn =~ ^arn:aws[a-z-]*: ]] || die "'$arn' is not an ARN (arn:aws:…)"
-done
-[[ $SESSION_SECRET_ARN =~ ^arn:aws[a-z-]*:secretsmanager: ]] || die "--session-secret-arn: expected a Secrets Manager ARN"
-[[ $DRY_ACCOUNT_ID =~ ^[0-9]{12}$ ]] || die "--account-id: expected 12 digits"
-case "$PLATFORM" in
-  linux/amd64) CPU_ARCHITECTURE=X86_64 ;;
-  linux/arm64) CPU_ARCHITECTURE=ARM64 ;;
-  *) die "--platform: expected linux/amd64 or linux/arm64, got '$PLATFORM'" ;;
-esac
-LOG_GROUP=${LOG_GROUP:-/ecs/$SERVICE}
-
-exec 3>&1 # the plan goes to the real stdout even where a command's output is discarded
-
-# ---- the one place commands run -----------------------------------------------------------------
-# run CMD...                     run it (or print it under --dry-run)
-# run --capture VAR DEFAULT CMD  store its output in VAR (under --dry-run: print it, VAR=DEFAULT)
-# run --probe PATTERN CMD        0 if it succeeds, 1 if it fails with PATTERN in its error
-#                                (the thing does not exist), exit on any other error;
-#                                under --dry-run: print it and answer 1, so the plan shows every step
-# A lone '|' argument pipes the command before it into the command after it.
-# Arguments as one copy-pasteable line: plain words as they are, anything else in single quotes.
-show() {
-  local out='' arg quoted q="'\\''"
-  for arg in "$@"; do
-    case "$arg" in
-      '|') out="$out |" ;;
-      *[!A-Za-z0-9_@%+=:,./-]* | '')
-        quoted=${arg//\'/$q}
-        out="$out '$quoted'"
-        ;;
-      *) out="$out $arg" ;;
-    esac
-  done
-  printf '%s\n' "${out# }"
-}
-run() {
-  local mode=run var='' fallback='' pattern=''
-  case "$1" in
-    --capture) mode=capture; var=$2; fallback=$3; shift 3 ;;
-    --probe) mode=probe; pattern=$2; shift 2 ;;
-  esac
-  if [ "$DRY_RUN" = 1 ]; then
-    printf 'DRY-RUN: %s\n' "$(show "$@")" >&3
-    case "$mode" in
-      capture) printf -v "$var" '%s' "$fallback" ;;
-      probe) return 1 ;;
-    esac
-    return 0
-  fi
-  case "$mode" in
-    capture)
-      local output
-      output=$("$@") || return $?
-      printf -v "$var" '%s' "$output"
-      ;;
-    probe)
-      local err
-      if err=$("$@" 2>&1 >/dev/null); then return 0; fi
-      if printf '%s' "$err" | grep -q -- "$pattern"; then return 1; fi
-      die "$(show "$@") failed: $err"
-      ;;
-    *)
-      local left=() right=() arg piped=0
-      for arg in "$@"; do
-        if [ "$arg" = '|' ]; then
-          piped=1
-        elif [ "$piped" = 0 ]; then
-          left+=("$arg")
-        else
-          right+=("$arg")
-        fi
-      done
-      if [ "$piped" = 1 ]; then "${left[@]}" | "${right[@]}"; else "$@"; fi
-      ;;
-  esac
-}
-
-# ---- tools and credentials ---------------------------------------------------------------------
-if ! command -v aws >/dev/null 2>&1; then
-  msg="the AWS CLI (v2) is not installed: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
-  if [ "$DRY_RUN" = 1 ]; then note "note: $msg"; else die "$msg"; fi
-fi
-if ! command -v "$ENGINE" >/dev/null 2>&1; then
-  msg="$ENGINE is not installed (set CONTAINER_ENGINE to use another engine, e.g. podman)"
-  if [ "$DRY_RUN" = 1 ]; then note "note: $msg"; else die "$msg"; fi
+# ---- prerequisites ------------------------------------------------------------------------------
+command -v aws >/dev/null 2>&1 ||
+  die "the AWS CLI (v2) is not installed: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"
+command -v jq >/dev/null 2>&1 || die "jq is not installed (apt-get install jq, brew install jq)"
+if [ -n "${CONTAINER_ENGINE:-}" ]; then
+  ENGINE=$CONTAINER_ENGINE
+  command -v "$ENGINE" >/dev/null 2>&1 || die "CONTAINER_ENGINE=$ENGINE is not installed"
+elif command -v docker >/dev/null 2>&1; then
+  ENGINE=docker
+elif command -v podman >/dev/null 2>&1; then
+  ENGINE=podman
+else
+  die "neither docker nor podman is installed (set CONTAINER_ENGINE for another engine)"
 fi
 if [ -z "$IMAGE_TAG" ]; then
-  IMAGE_TAG=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || die "not a git checkout: pass --image-tag"
-  if [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]; then
-    note "warning: uncommitted changes are built into the image; tagging it $IMAGE_TAG-dirty"
-    IMAGE_TAG=$IMAGE_TAG-dirty
-  fi
+  IMAGE_TAG=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null) ||
+    die "--image-tag is required outside a git checkout"
+  git -C "$ROOT" diff --quiet HEAD 2>/dev/null || IMAGE_TAG=$IMAGE_TAG-dirty
 fi
-[[ $IMAGE_TAG =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "--image-tag: '$IMAGE_TAG' is not a valid image tag"
+[[ $IMAGE_TAG =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "--image-tag: not a valid tag: $IMAGE_TAG"
 
-[ "$DRY_RUN" = 1 ] && note "dry run: nothing below is executed"
-note "checking AWS credentials"
-run --capture ACCOUNT_ID "$DRY_ACCOUNT_ID" aws sts get-caller-identity --query Account --output text \
-  || die "no valid AWS credentials: run 'aws configure' or 'aws sso login' (or set AWS_PROFILE), then try again"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/deploy-ecs.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+awsr() { aws --region "$REGION" --output json "$@"; }
 
-REGISTRY=$ACCOUNT_ID.dkr.ecr.$REGION.amazonaws.com
-IMAGE=$REGISTRY/$REPOSITORY:$IMAGE_TAG
+# ---- the stack, its service and the task definition running now -----------------------------------
+note "reading stack $STACK in $REGION"
+awsr cloudformation describe-stacks --stack-name "$STACK" >"$WORK/stack.json" ||
+  die "stack $STACK not found in $REGION (create it with: cd deploy && npm run deploy)"
+output() { jq -r --arg key "$1" '.Stacks[0].Outputs[]? | select(.OutputKey == $key) | .OutputValue' "$WORK/stack.json"; }
+CLUSTER=$(output ClusterName)
+SERVICE=$(output ServiceName)
+REPOSITORY_URI=$(output RepositoryUri)
+[ -n "$CLUSTER" ] && [ -n "$SERVICE" ] && [ -n "$REPOSITORY_URI" ] ||
+  die "stack $STACK has no ClusterName, ServiceName and RepositoryUri outputs: is it the CDK app's stack?"
 
-run --capture CLUSTER_ACTIVE 1 aws ecs describe-clusters --region "$REGION" --clusters "$CLUSTER" \
-  --query "length(clusters[?status=='ACTIVE'])" --output text
-[ "$CLUSTER_ACTIVE" = 1 ] || die "no active ECS cluster '$CLUSTER' in $REGION: aws ecs create-cluster --cluster-name $CLUSTER --region $REGION"
-
-# ---- image ---------------------------------------------------------------------------------------
-note "ECR repository $REPOSITORY"
-if ! run --probe RepositoryNotFoundException aws ecr describe-repositories --region "$REGION" --repository-names "$REPOSITORY"; then
-  run aws ecr create-repository --region "$REGION" --repository-name "$REPOSITORY" \
-    --image-scanning-configuration scanOnPush=true --encryption-configuration encryptionType=AES256 >/dev/null
+awsr ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" >"$WORK/service.json"
+CURRENT=$(jq -r '.services[0] | select(.status == "ACTIVE") | .taskDefinition' "$WORK/service.json")
+[ -n "$CURRENT" ] || die "service $SERVICE is not active in cluster $CLUSTER"
+awsr ecs describe-task-definition --task-definition "$CURRENT" >"$WORK/current.json"
+if [ -z "$CONTAINER" ]; then
+  CONTAINER=$(jq -r '[.taskDefinition.containerDefinitions[] | select(any(.portMappings[]?; .containerPort == 5000))][0].name // empty' "$WORK/current.json")
+  [ -n "$CONTAINER" ] || die "no container listens on port 5000 in $CURRENT (name one with --container)"
 fi
-
-note "building and pushing $IMAGE ($PLATFORM)"
-run aws ecr get-login-password --region "$REGION" '|' "$ENGINE" login --username AWS --password-stdin "$REGISTRY"
-if [ "$ENGINE" = docker ]; then
-  run docker buildx build --platform "$PLATFORM" --tag "$IMAGE" --load --file "$ROOT/Dockerfile" "$ROOT"
-else
-  run "$ENGINE" build --platform "$PLATFORM" --tag "$IMAGE" --file "$ROOT/Dockerfile" "$ROOT"
-fi
-run "$ENGINE" push "$IMAGE"
-
-# ---- table and logs ------------------------------------------------------------------------------
-note "DynamoDB table $TABLE"
-if ! run --probe ResourceNotFoundException aws dynamodb describe-table --region "$REGION" --table-name "$TABLE"; then
-  # The layout the server expects (docs/dynamodb.md): GameId key, two indexes on StatusDate.
-  summary='"Version","Status","Invite","HostName","OpponentName","HostMark","Board","Result","CreatedAt","UpdatedAt","RematchOf"'
-  indexes='[{"IndexName":"HostId-StatusDate-index","KeySchema":[{"AttributeName":"HostId","KeyType":"HASH"},{"AttributeName":"StatusDate","KeyType":"RANGE"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":['"$summary"',"OpponentId"]}},{"IndexName":"OpponentId-StatusDate-index","KeySchema":[{"AttributeName":"OpponentId","KeyType":"HASH"},{"AttributeName":"StatusDate","KeyType":"RANGE"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":['"$summary"',"HostId"]}}]'
-  run aws dynamodb create-table --region "$REGION" --table-name "$TABLE" --billing-mode PAY_PER_REQUEST \
-    --attribute-definitions AttributeName=GameId,AttributeType=S AttributeName=HostId,AttributeType=S \
-    AttributeName=OpponentId,AttributeType=S AttributeName=StatusDate,AttributeType=S \
-    --key-schema AttributeName=GameId,KeyType=HASH --global-secondary-indexes "$indexes" >/dev/null
-  run aws dynamodb wait table-exists --region "$REGION" --table-name "$TABLE"
-  # Expired invitations and abandoned games carry ExpiresAt (epoch seconds); DynamoDB deletes them.
-  run aws dynamodb update-time-to-live --region "$REGION" --table-name "$TABLE" \
-    --time-to-live-specification Enabled=true,AttributeName=ExpiresAt >/dev/null
+jq -e --arg name "$CONTAINER" 'any(.taskDefinition.containerDefinitions[]; .name == $name)' "$WORK/current.json" >/dev/null ||
+  die "no container named $CONTAINER in $CURRENT"
+if [ -z "$PLATFORM" ]; then
+  case $(jq -r '.taskDefinition.runtimePlatform.cpuArchitecture // "X86_64"' "$WORK/current.json") in
+    ARM64) PLATFORM=linux/arm64 ;;
+    *) PLATFORM=linux/amd64 ;;
+  esac
 fi
 
-note "log group $LOG_GROUP"
-run --capture LOG_GROUP_EXISTS 0 aws logs describe-log-groups --region "$REGION" --log-group-name-prefix "$LOG_GROUP" \
-  --query "length(logGroups[?logGroupName=='$LOG_GROUP'])" --output text
-if [ "$LOG_GROUP_EXISTS" = 0 ]; then
-  run aws logs create-log-group --region "$REGION" --log-group-name "$LOG_GROUP"
-  run aws logs put-retention-policy --region "$REGION" --log-group-name "$LOG_GROUP" --retention-in-days 30
-fi
+# ---- build and push -------------------------------------------------------------------------------
+IMAGE=$REPOSITORY_URI:$IMAGE_TAG
+REGISTRY=${REPOSITORY_URI%%/*}
+REVISION=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
+note "building $IMAGE for $PLATFORM with $ENGINE"
+build=("$ENGINE" build --platform "$PLATFORM" --tag "$IMAGE" --build-arg "VERSION=$IMAGE_TAG" --build-arg "REVISION=$REVISION")
+SOURCE=$(git -C "$ROOT" remote get-url origin 2>/dev/null || true)
+case "$SOURCE" in https://*) build+=(--build-arg "SOURCE=${SOURCE%.git}") ;; esac
+"${build[@]}" "$ROOT"
+note "pushing to $REGISTRY"
+aws --region "$REGION" ecr get-login-password | "$ENGINE" login --username AWS --password-stdin "$REGISTRY"
+"$ENGINE" push "$IMAGE"
 
-# ---- task definition -------------------------------------------------------------------------------
-note "registering the task definition (family $SERVICE)"
-shopt -u patsub_replacement 2>/dev/null || true # bash 5.2: '&' in a replacement is literal
-render() {
-  local text name value
-  text=$(cat "$TEMPLATE")
-  for name in FAMILY IMAGE AWS_REGION CPU_ARCHITECTURE EXECUTION_ROLE_ARN TASK_ROLE_ARN SESSION_SECRET_ARN TABLE_NAME LOG_GROUP; do
-    case "$name" in
-      FAMILY) value=$SERVICE ;;
-      AWS_REGION) value=$REGION ;;
-      TABLE_NAME) value=$TABLE ;;
-      *) eval "value=\$$name" ;;
-    esac
-    text=${text//\$\{$name\}/$value}
-  done
-  case "$text" in *'${'*) die "unfilled placeholder left in $TEMPLATE: $(printf '%s' "$text" | grep -o '\${[A-Z_]*}' | head -n1)" ;; esac
-  printf '%s\n' "$text"
+# ---- a new revision with the new image, and the service rolled onto it ------------------------------
+jq --arg name "$CONTAINER" --arg image "$IMAGE" '.taskDefinition
+  | del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities,
+        .registeredAt, .registeredBy, .deregisteredAt)
+  | .containerDefinitions |= map(if .name == $name then .image = $image else . end)' \
+  "$WORK/current.json" >"$WORK/next.json"
+NEXT=$(awsr ecs register-task-definition --cli-input-json "file://$WORK/next.json" |
+  jq -r '.taskDefinition.taskDefinitionArn')
+[ -n "$NEXT" ] && [ "$NEXT" != null ] || die "registering the new task definition returned no ARN"
+note "registered $NEXT; rolling $SERVICE onto it"
+awsr ecs update-service --cluster "$CLUSTER" --service "$SERVICE" --task-definition "$NEXT" >/dev/null
+
+# ---- wait: the new revision completes, or is rolled back ---------------------------------------------
+# One word per check: completed, failed (rolled back), replaced (another deployment is primary), waiting.
+status_of() {
+  jq -r --arg next "$NEXT" '
+    (.services[0].deployments // []) as $all
+    | ([$all[] | select(.status == "PRIMARY")][0]) as $primary
+    | ([$all[] | select(.taskDefinition == $next)][0]) as $ours
+    | if $ours != null and $ours.rolloutState == "FAILED" then "failed \($ours.rolloutStateReason // "")"
+      elif $primary == null or $primary.taskDefinition != $next then "replaced \($primary.taskDefinition // "none")"
+      elif $primary.rolloutState == "COMPLETED" and ($all | length) == 1 and $primary.runningCount == $primary.desiredCount
+        then "completed"
+      else "waiting \($primary.rolloutState // "IN_PROGRESS"), \($primary.runningCount)/\($primary.desiredCount) tasks running" end' \
+    "$WORK/service.json"
 }
-if [ -n "$TASK_DEFINITION_OUT" ]; then
-  TASK_DEFINITION_FILE=$TASK_DEFINITION_OUT
-else
-  WORK=$(mktemp -d "${TMPDIR:-/tmp}/deploy-ecs.XXXXXX")
-  trap 'rm -rf "$WORK"' EXIT
-  TASK_DEFINITION_FILE=$WORK/task-definition.json
-fi
-render >"$TASK_DEFINITION_FILE"
-run --capture TASK_DEFINITION_ARN "arn:aws:ecs:$REGION:$ACCOUNT_ID:task-definition/$SERVICE:DRY-RUN" \
-  aws ecs register-task-definition --region "$REGION" --cli-input-json "file://$TASK_DEFINITION_FILE" \
-  --query taskDefinition.taskDefinitionArn --output text
+deadline=$((SECONDS + TIMEOUT_MINUTES * 60))
+while :; do
+  awsr ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" >"$WORK/service.json"
+  status=$(status_of)
+  case "$status" in
+    completed) break ;;
+    failed*) die "the deployment of $NEXT failed and the circuit breaker rolled it back: ${status#failed }" ;;
+    replaced*) die "the deployment of $NEXT was replaced by ${status#replaced } (rolled back, or another deployment)" ;;
+  esac
+  [ "$SECONDS" -lt "$deadline" ] || die "the deployment of $NEXT did not finish within $TIMEOUT_MINUTES minutes (${status#waiting })"
+  note "${status#waiting }"
+  sleep "$POLL_SECONDS"
+done
 
-# ---- service -------------------------------------------------------------------------------------
-run --capture SERVICE_ACTIVE 0 aws ecs describe-services --region "$REGION" --cluster "$CLUSTER" --services "$SERVICE" \
-  --query "length(services[?status=='ACTIVE'])" --output text
-if [ "$SERVICE_ACTIVE" = 0 ]; then
-  note "creating service $SERVICE with $DESIRED_COUNT task(s)"
-  lb=()
-  if [ -n "$TARGET_GROUP_ARN" ]; then
-    lb=(--load-balancers "targetGroupArn=$TARGET_GROUP_ARN,containerName=$CONTAINER_NAME,containerPort=$CONTAINER_PORT"
-      --health-check-grace-period-seconds 30)
-  fi
-  run aws ecs create-service --region "$REGION" --cluster "$CLUSTER" --service-name "$SERVICE" \
-    --task-definition "$TASK_DEFINITION_ARN" --desired-count "$DESIRED_COUNT" \
-    --launch-type FARGATE --platform-version LATEST \
-    --network-configuration "awsvpcConfiguration={subnets=[$SUBNETS],securityGroups=[$SECURITY_GROUPS],assignPublicIp=$ASSIGN_PUBLIC_IP}" \
-    --deployment-configuration "deploymentCircuitBreaker={enable=true,rollback=true},maximumPercent=200,minimumHealthyPercent=100" \
-    ${lb[@]+"${lb[@]}"} --propagate-tags SERVICE >/dev/null
-else
-  note "updating service $SERVICE to the new task definition"
-  # The count only when asked for: an existing service's count may be set by autoscaling.
-  count=()
-  [ -z "$DESIRED_COUNT_GIVEN" ] || count=(--desired-count "$DESIRED_COUNT")
-  run aws ecs update-service --region "$REGION" --cluster "$CLUSTER" --service "$SERVICE" \
-    --task-definition "$TASK_DEFINITION_ARN" ${count[@]+"${count[@]}"} --force-new-deployment >/dev/null
-fi
-
-if [ "$WAIT" = 1 ]; then
-  note "waiting for the service to become stable (up to 10 minutes)"
-  run aws ecs wait services-stable --region "$REGION" --cluster "$CLUSTER" --services "$SERVICE"
-fi
-
-note "done: $IMAGE"
-note "task definition: $TASK_DEFINITION_ARN"
-[ "$DRY_RUN" = 1 ] || note "watch it: aws ecs describe-services --region $REGION --cluster $CLUSTER --services $SERVICE"
+# ---- the proof: every running task is the new revision ----------------------------------------------
+awsr ecs list-tasks --cluster "$CLUSTER" --service-name "$SERVICE" --desired-status RUNNING >"$WORK/tasks.json"
+tasks=()
+while IFS= read -r task; do tasks+=("$task"); done < <(jq -r '.taskArns[]' "$WORK/tasks.json")
+[ "${#tasks[@]}" -gt 0 ] || die "no task of $SERVICE is running"
+awsr ecs describe-tasks --cluster "$CLUSTER" --tasks "${tasks[@]}" >"$WORK/described.json"
+others=$(jq -r --arg next "$NEXT" '[.tasks[] | select(.taskDefinitionArn != $next) | .taskDefinitionArn] | unique | join(", ")' \
+  "$WORK/described.json")
+[ -z "$others" ] || die "tasks of $SERVICE still run $others, not $NEXT"
+printf 'deploy-ecs: %s runs %s (%s, %d tasks)\n' "$SERVICE" "${NEXT##*/}" "$IMAGE" "${#tasks[@]}"

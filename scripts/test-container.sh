@@ -3,7 +3,8 @@
 # the client, keeps each browser's game in its cookie, runs as a non-root user, passes its own
 # HEALTHCHECK, stops cleanly on SIGTERM within 10 s, and fits the size budget. It runs the image
 # with the open-files limit production gives it, and checks the server sees that limit and
-# MALLOC_ARENA_MAX.
+# MALLOC_ARENA_MAX. Then it runs the image again with a read-only root filesystem (as the ECS
+# task definition does) and METRICS=emf, and checks it still serves and writes its metrics.
 #
 #   scripts/test-container.sh                          # with docker
 #   CONTAINER_ENGINE=podman scripts/test-container.sh  # or any docker-compatible engine
@@ -11,7 +12,8 @@
 # Settings: IMAGE (tictactoe:test), MAX_IMAGE_MB (250, megabytes of 1,000,000 bytes), NOFILE
 # (65536, the open-files limit given to the container as in docker-compose.yml and the ECS task
 # definition; lower it only where the engine cannot grant that much), RUN_OPTIONS (more options
-# for `run`, split on spaces).
+# for `run`, split on spaces), RO_TMPFS (paths given a tmpfs in the read-only run, split on
+# spaces; none by default: the server writes nothing to disk).
 # Needs curl and node on the host. Exit status 0 only if every check passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +42,7 @@ check() {
 # Engine chatter that means nothing here (podman without systemd) is left out of error output.
 quiet_errors() { grep -v -e 'systemd' -e '^$' "$WORK/stderr" >&2 || true; }
 cleanup() {
-  "$ENGINE" rm -f "$NAME" >/dev/null 2>&1 || true
+  "$ENGINE" rm -f "$NAME" "$NAME-ro" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -63,7 +65,8 @@ done
 # ---- build -------------------------------------------------------------------------------------
 echo "== building $IMAGE with $ENGINE"
 started=$(now_ms)
-if ! "$ENGINE" build --tag "$IMAGE" . >"$WORK/build.log" 2>&1; then
+if ! "$ENGINE" build --tag "$IMAGE" --build-arg VERSION=0.0.0-test --build-arg REVISION=test-revision \
+  --build-arg SOURCE=https://example.com/tictactoe . >"$WORK/build.log" 2>&1; then
   grep -v systemd "$WORK/build.log" | tail -n 40 >&2
   fail "image builds"
   exit 1
@@ -74,6 +77,12 @@ size=$("$ENGINE" image inspect --format '{{.Size}}' "$IMAGE")
 size_mb=$(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1000000 }')
 echo "image size: $size bytes = $size_mb MB (budget $MAX_IMAGE_MB MB)"
 check "image size $size_mb MB <= $MAX_IMAGE_MB MB" [ "$size" -le $((MAX_IMAGE_MB * 1000000)) ]
+
+labels=$("$ENGINE" image inspect --format '{{json .Config.Labels}}' "$IMAGE")
+check "OCI labels: source, revision and version from the build arguments" \
+  eval 'grep -qF "\"org.opencontainers.image.revision\":\"test-revision\"" <<<"$labels" &&
+    grep -qF "\"org.opencontainers.image.version\":\"0.0.0-test\"" <<<"$labels" &&
+    grep -qF "\"org.opencontainers.image.source\":\"https://example.com/tictactoe\"" <<<"$labels"'
 
 healthcheck=$("$ENGINE" image inspect --format '{{json .Config.Healthcheck}}' "$IMAGE")
 check "image declares a HEALTHCHECK on /healthz" grep -q '/healthz' <<<"$healthcheck"
@@ -90,17 +99,18 @@ port=$("$ENGINE" port "$NAME" 5000/tcp 2>/dev/null | head -n1 | sed 's/.*://')
 BASE=http://127.0.0.1:$port
 echo "listening on $BASE"
 
-up=0
+# wait_up NAME: /healthz answers within 30 s, while the container runs.
+wait_up() {
+  local name=$1 _
+  for _ in $(seq 1 60); do
+    if curl -fsS --max-time 2 "$BASE/healthz" >/dev/null 2>&1; then return 0; fi
+    if [ "$("$ENGINE" inspect --format '{{.State.Running}}' "$name" 2>/dev/null)" != true ]; then return 1; fi
+    sleep 0.5
+  done
+  return 1
+}
 started=$(now_ms)
-for _ in $(seq 1 60); do
-  if curl -fsS --max-time 2 "$BASE/healthz" >/dev/null 2>&1; then
-    up=1
-    break
-  fi
-  if [ "$("$ENGINE" inspect --format '{{.State.Running}}' "$NAME" 2>/dev/null)" != true ]; then break; fi
-  sleep 0.5
-done
-if [ "$up" != 1 ]; then
+if ! wait_up "$NAME"; then
   fail "GET /healthz answers within 30 s"
   "$ENGINE" logs "$NAME" 2>&1 | tail -n 30 >&2
   exit 1
@@ -183,6 +193,45 @@ check "SIGTERM: exits with code 0 ($exit_code)" [ "$exit_code" = 0 ]
 check "SIGTERM: stops within 10 s ($stop_ms ms)" [ "$stop_ms" -lt 10000 ]
 "$ENGINE" logs "$NAME" >"$WORK/logs" 2>&1 || true
 check "SIGTERM: the server logged a graceful stop" grep -q '"msg":"stopped"' "$WORK/logs"
+
+# ---- read-only root filesystem, metrics on ------------------------------------------------------------
+# ECS runs the task with readonlyRootFilesystem and no tmpfs; podman would add writable tmpfs
+# mounts on /tmp, /var/tmp and /run to --read-only unless told not to.
+RO_NAME=$NAME-ro
+read -r -a ro_tmpfs <<<"${RO_TMPFS:-}"
+ro_options=(--read-only)
+[ "$(basename "$ENGINE")" != podman ] || ro_options+=(--read-only-tmpfs=false)
+for path in ${ro_tmpfs[@]+"${ro_tmpfs[@]}"}; do ro_options+=(--tmpfs "$path"); done
+echo "== starting $RO_NAME with a read-only root filesystem (${ro_options[*]}) and METRICS=emf"
+if ! "$ENGINE" run --detach --name "$RO_NAME" --publish 127.0.0.1::5000 --env "SESSION_SECRET=$SECRET" \
+  --env METRICS=emf --env METRICS_SERVICE=container-test "${ro_options[@]}" \
+  --ulimit "nofile=$NOFILE:$NOFILE" ${run_options[@]+"${run_options[@]}"} "$IMAGE" >/dev/null 2>"$WORK/stderr"; then
+  quiet_errors
+  fail "read-only: container starts"
+  exit 1
+fi
+port=$("$ENGINE" port "$RO_NAME" 5000/tcp 2>/dev/null | head -n1 | sed 's/.*://')
+BASE=http://127.0.0.1:$port
+if wait_up "$RO_NAME"; then pass "read-only: GET /healthz answers"; else
+  fail "read-only: GET /healthz answers within 30 s"
+  "$ENGINE" logs "$RO_NAME" 2>&1 | tail -n 30 >&2
+fi
+status=$(request "$bob" GET /readyz)
+check "read-only: GET /readyz is 200 (storage ready)" [ "$status" = 200 ]
+carol=$WORK/carol.jar
+: >"$carol"
+status=$(request "$carol" POST /move '{"index": 4}')
+check "read-only: a move is played (200, X in cell 4)" \
+  eval '[ "$status" = 200 ] && body_has "\"board\":[\"\",\"\",\"\",\"\",\"X\""'
+check "read-only: the root filesystem refuses writes, /tmp included" \
+  eval '! "$ENGINE" exec "$RO_NAME" sh -c "touch /tmp/probe || touch /app/probe" >/dev/null 2>&1'
+"$ENGINE" stop --time 10 "$RO_NAME" >/dev/null 2>"$WORK/stderr" || quiet_errors
+exit_code=$("$ENGINE" inspect --format '{{.State.ExitCode}}' "$RO_NAME" 2>/dev/null || echo '?')
+check "read-only: SIGTERM exits with code 0 ($exit_code)" [ "$exit_code" = 0 ]
+"$ENGINE" logs "$RO_NAME" >"$WORK/logs" 2>&1 || true
+# The last minute's counters are written on the graceful stop: the one move is in them.
+check "METRICS=emf: an EMF line in namespace TicTacToe, Service container-test, with the move" \
+  eval 'grep "\"Namespace\":\"TicTacToe\"" "$WORK/logs" | grep -F "\"Service\":\"container-test\"" | grep -qF "\"Moves\":1"'
 
 echo
 echo "image $IMAGE: $size_mb MB; stop: $stop_ms ms"

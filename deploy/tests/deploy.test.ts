@@ -237,7 +237,8 @@ describe('Dockerfile', () => {
     const build = stages.find((stage) => stage.some((step) => /npm run build/.test(step.args))) ?? [];
     const index = (pattern: RegExp) => build.findIndex((step) => pattern.test(`${step.keyword} ${step.args}`));
     const lockfile = index(/^COPY .*package-lock\.json/);
-    const install = index(/^RUN npm ci\b/);
+    // npm's cache is a build cache mount: reused between builds, never in a layer.
+    const install = index(/^RUN --mount=type=cache,target=\/root\/\.npm npm ci\b/);
     const sources = index(/^COPY \. \.$/);
     const compile = index(/^RUN npm run build$/);
     expect([lockfile, install, sources, compile].every((at) => at > 0)).toBe(true);
@@ -249,7 +250,7 @@ describe('Dockerfile', () => {
   it("ships only the server's production dependencies and the built output", () => {
     const production = stages.flat().find((step) => /npm ci .*--omit=dev/.test(step.args));
     expect(production?.args).toMatch(/--workspace server/);
-    expect(production?.args).toMatch(/npm cache clean --force/);
+    expect(production?.args).toMatch(/^--mount=type=cache,target=\/root\/\.npm npm ci /);
     const copies = finalArgs('COPY').join('\n');
     for (const path of ['server/dist', 'shared/dist', 'shared/package.json', 'client/dist', 'node_modules']) {
       expect(copies).toContain(path);
@@ -277,6 +278,19 @@ describe('Dockerfile', () => {
     expect(finalArgs('WORKDIR')).toEqual(['/app']);
     const order = final.map((step) => step.keyword);
     expect(order.lastIndexOf('COPY')).toBeLessThan(order.indexOf('USER'));
+  });
+
+  it('declares its syntax, and labels the image with its source, revision and version (OCI)', () => {
+    expect(read('Dockerfile').split('\n')[0]).toBe('# syntax=docker/dockerfile:1');
+    const labels = finalArgs('LABEL').join(' ');
+    for (const [label, arg] of [
+      ['source', 'SOURCE'],
+      ['revision', 'REVISION'],
+      ['version', 'VERSION'],
+    ]) {
+      expect(labels).toContain(`org.opencontainers.image.${label}="\${${arg}}"`);
+      expect(finalArgs('ARG').some((args) => args.startsWith(`${arg}=`))).toBe(true);
+    }
   });
 
   it('.dockerignore keeps dependencies, build output, history and secrets out of the context', () => {

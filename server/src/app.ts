@@ -19,6 +19,7 @@ import {
   UnavailableError,
 } from './errors.js';
 import { requestId } from './logger.js';
+import type { Metrics } from './metrics.js';
 import { Accounts, type AccountsOptions } from './online/accounts.js';
 import { Games } from './online/games.js';
 import { type Live, localLive } from './online/live.js';
@@ -69,6 +70,8 @@ export interface AppOptions {
    * the live layer's Redis when it has one, otherwise the store.
    */
   hits?: HitCounter;
+  /** Counters written as CloudWatch metrics (METRICS=emf); none unless given. Closed by its owner. */
+  metrics?: Metrics;
 }
 
 function isLogger(value: unknown): value is FastifyBaseLogger {
@@ -168,7 +171,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   // A line per request for machines (info); at a terminal only when LOG_LEVEL=debug asks.
   const requestLevel = config.logRequests ? 'info' : 'debug';
+  const metrics = options.metrics;
   app.addHook('onResponse', (request, reply, done) => {
+    metrics?.response(reply.statusCode);
     const counts = scopes.get(request)?.counts;
     request.log[requestLevel](
       {
@@ -223,19 +228,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     maxStreamsPerAddress: config.rateLimits.streamsPerAddress,
   });
   if (options.limits) app.server.maxConnections = options.limits.maxConnections;
+  metrics?.countLiveStreams(() => app.liveStreams.open);
 
   const games = new Games(store, liveUpdates.feed, now, {
     log: app.log,
     invitationTtlMs: config.invitationTtlMs,
     abandonAfterMs: config.abandonAfterMs,
     attendance: (id) => liveUpdates.presence.current(id),
+    ...(metrics ? { metrics } : {}),
   });
   await app.register(healthRoutes, {
     store,
     now,
     ...(options.readyCacheMs !== undefined ? { readyCacheMs: options.readyCacheMs } : {}),
   });
-  await app.register(classicRoutes, { random: options.random ?? Math.random });
+  await app.register(classicRoutes, { random: options.random ?? Math.random, ...(metrics ? { metrics } : {}) });
   await app.register(sessionRoutes, { accounts, sessions });
   await app.register(gameRoutes, { games, live: liveUpdates });
   await app.register(lobbyRoutes, { games, feed: liveUpdates.feed, accounts });

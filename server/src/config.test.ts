@@ -83,6 +83,8 @@ describe('loadConfig', () => {
       MAX_PENDING_INVITATIONS: '10',
       MAX_STREAMS_PER_ADDRESS: 'off',
       SESSION_CHECK_MS: '2500',
+      METRICS: 'emf',
+      METRICS_SERVICE: 'TicTacToe-staging',
     });
     expect(config).toEqual({
       port: 8080,
@@ -120,6 +122,7 @@ describe('loadConfig', () => {
         streamsPerAddress: null,
       },
       sessionCheckMs: 2500,
+      metrics: { kind: 'emf', service: 'TicTacToe-staging' },
     });
   });
 

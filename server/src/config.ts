@@ -213,6 +213,12 @@ const EnvSchema = z.object({
   MAX_STREAMS: z.optional(wholeNumberText(1, 10_000_000, ' of streams')),
   // Revocable sessions (issue 12, row 5).
   SESSION_CHECK_MS: wholeNumber(0, 300_000, 10_000, ' of milliseconds'),
+  // Metrics as CloudWatch Embedded Metric Format lines on stdout (issue 13).
+  METRICS: z._default(z.enum(['off', 'emf']), 'off'),
+  METRICS_SERVICE: z._default(
+    z.string().check(z.regex(/^[A-Za-z0-9_.:/-]{1,255}$/, 'must be 1–255 letters, digits, _ . : / or -')),
+    'tictactoe',
+  ),
 });
 
 export interface StorageConfig {
@@ -278,6 +284,8 @@ export interface Config {
    * request): without a bus, the most a sign-out on another instance takes to reach this one.
    */
   sessionCheckMs: number;
+  /** `emf`: counters written to stdout once a minute as CloudWatch Embedded Metric Format; `off`: none. */
+  metrics: { kind: 'off' | 'emf' /** The `Service` dimension's value. */; service: string };
 }
 
 export class ConfigError extends Error {
@@ -427,5 +435,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, facts: ProcessFacts = { termi
     invitationTtlMs: e.INVITATION_TTL_MS,
     maxStreams: e.MAX_STREAMS,
     sessionCheckMs: e.SESSION_CHECK_MS,
+    metrics: { kind: e.METRICS, service: e.METRICS_SERVICE },
   };
 }

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, readyUrl } from './logger.js';
+import { Metrics } from './metrics.js';
 import { createLive } from './online/live.js';
 import { redacted } from './online/redis-bus.js';
 import { connectionCaps, readOpenFilesLimit } from './open-files.js';
@@ -25,9 +26,14 @@ async function main() {
   const { log, flush } = await createLogger(config);
   // Every way out (process.exit, an uncaught error) writes what is still gathered first.
   process.on('exit', flush);
+  // One EMF line a minute on stdout, beside the log lines, for CloudWatch to turn into metrics.
+  const metrics =
+    config.metrics.kind === 'emf'
+      ? new Metrics({ service: config.metrics.service, write: (line) => process.stdout.write(line) })
+      : undefined;
   let store: Store;
   try {
-    store = await createStore(config, log);
+    store = await createStore(config, log, metrics);
   } catch (error) {
     log.fatal({ err: error }, `storage: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
@@ -65,7 +71,7 @@ async function main() {
     );
   }
 
-  const app = await buildApp({ config, store, live, logger: log, limits });
+  const app = await buildApp({ config, store, live, logger: log, limits, ...(metrics ? { metrics } : {}) });
   // Beyond maxConnections Node drops new connections; say so, without a line per connection.
   let dropped = 0;
   app.server.on('drop', () => {
@@ -86,6 +92,8 @@ async function main() {
     timer.unref();
     try {
       await app.close();
+      // What was counted since the last minute's line, including the requests just finished.
+      metrics?.close();
       app.log.info('stopped');
       process.exit(0);
     } catch (error) {

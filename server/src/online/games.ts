@@ -84,6 +84,8 @@ export interface GamesOptions {
   abandonAfterMs?: number;
   /** Who has a game's page open (presence); without it, nobody ever counts as gone. */
   attendance?: (gameId: string) => Promise<PageAttendance>;
+  /** Counts each move written (the Moves metric). */
+  metrics?: { move(): void };
 }
 
 /**
@@ -328,8 +330,10 @@ export class Games {
       throw new DomainError(decision.code);
     }
     const next = decision.next;
-    if (action.type === 'move') await this.store.recordMove(next, game.version);
-    else await this.store.updateGame(next, game.version);
+    if (action.type === 'move') {
+      await this.store.recordMove(next, game.version);
+      this.options.metrics?.move();
+    } else await this.store.updateGame(next, game.version);
     return newIn.length > 0 ? this.announce(next, game, newIn) : this.changed(next, game);
   }
 

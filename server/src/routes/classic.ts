@@ -21,6 +21,8 @@ import {
 
 export interface ClassicRoutesOptions {
   random: Random;
+  /** Counts each move played (the Moves metric). */
+  metrics?: { move(): void };
 }
 
 const MOVE_ERRORS = {
@@ -34,7 +36,7 @@ const MOVE_ERRORS = {
  * The classic API: one local game per browser, kept in the encrypted session cookie so any
  * instance can answer and a restart loses nothing. Its answers keep the exact legacy shape.
  */
-const classicRoutes: FastifyPluginAsyncZod<ClassicRoutesOptions> = async (app, { random }) => {
+const classicRoutes: FastifyPluginAsyncZod<ClassicRoutesOptions> = async (app, { random, metrics }) => {
   const load = (request: FastifyRequest): LocalGameState => {
     const state = decode(request.session.get('local'));
     if (state) return state;
@@ -72,6 +74,7 @@ const classicRoutes: FastifyPluginAsyncZod<ClassicRoutesOptions> = async (app, {
       const result = playLocalMove(state, request.body.index, random);
       if (!result.ok) throw new BadRequestError(`move/${result.reason}`, MOVE_ERRORS[result.reason]);
       save(request, result.state);
+      metrics?.move();
       return toClassic(result.state.board);
     },
   );

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { DynamoMetrics } from '../metrics.js';
 import type { StoreLogger } from './dynamodb/index.js';
 import { MemoryStore } from './memory.js';
 import type { Store } from './types.js';
@@ -7,7 +8,11 @@ import type { Store } from './types.js';
  * The store the configuration asks for. DynamoDB: a client from the configured region and
  * endpoint (credentials from the SDK's default chain), then the table checked, or created.
  */
-export async function createStore(config: Pick<Config, 'storage'>, logger?: StoreLogger): Promise<Store> {
+export async function createStore(
+  config: Pick<Config, 'storage'>,
+  logger?: StoreLogger,
+  metrics?: DynamoMetrics,
+): Promise<Store> {
   const settings = config.storage;
   // Expires what DynamoDB's TTL would, by the wall clock.
   if (settings.kind === 'memory') return new MemoryStore({ now: () => new Date() });
@@ -18,6 +23,7 @@ export async function createStore(config: Pick<Config, 'storage'>, logger?: Stor
     region: settings.region,
     endpoint: settings.endpoint,
     placeholderCredentials: settings.placeholderCredentials,
+    metrics,
   });
   const store = new DynamoStore(client, settings.table, logger ? { logger } : {});
   try {

@@ -1,4 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoMetrics } from '../../metrics.js';
+import { isThrottling } from './sdk-errors.js';
 
 export interface DynamoClientSettings {
   region: string;
@@ -10,6 +12,8 @@ export interface DynamoClientSettings {
   maxAttempts?: number;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Told of every HTTP request sent (each retry too): its latency and whether it was throttled. */
+  metrics?: DynamoMetrics | undefined;
 }
 
 /**
@@ -37,5 +41,24 @@ export function createDynamoClient(settings: DynamoClientSettings): DynamoDBClie
   // Builds the SDK's telemetry user-agent headers on every request (~6 % of a request's CPU);
   // DynamoDB needs none of it, and requests are traced by our own logs.
   client.middlewareStack.remove('getUserAgentMiddleware');
+  const metrics = settings.metrics;
+  if (metrics) {
+    // Inside the retry middleware (high priority in the same step): once per attempt, so a
+    // throttled attempt that the SDK retries still counts.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const started = performance.now();
+        try {
+          const output = await next(args);
+          metrics.dynamodbRequest(performance.now() - started, false);
+          return output;
+        } catch (error) {
+          metrics.dynamodbRequest(performance.now() - started, isThrottling(error));
+          throw error;
+        }
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'tttMetrics' },
+    );
+  }
   return client;
 }

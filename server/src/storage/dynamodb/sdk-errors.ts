@@ -12,6 +12,12 @@ const UNAVAILABLE = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
 ]);
+/** Error names that mean DynamoDB refused the request for capacity: the DynamoDBThrottles metric. */
+const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+/** DynamoDB (or its account limits) throttled the request. */
+export const isThrottling = (error: unknown) => error instanceof Error && THROTTLING.has(error.name);
+
 const NETWORK = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
