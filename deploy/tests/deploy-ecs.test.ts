@@ -208,7 +208,11 @@ describe('deploy/deploy-ecs.sh', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`deploy-ecs: TicTacToe-Service runs TicTacToeTask:8 (${IMAGE}, 2 tasks)\n`);
 
+    // `aws ecr get-login-password | docker login …` is one pipeline: both start at once, so either
+    // may write its line first. Put that pair in one order; everything else keeps the script's.
     const calls = fake.calls();
+    const login = calls.findIndex((call) => call.includes('ecr get-login-password') || call.includes('docker login'));
+    if (login >= 0) calls.splice(login, 2, ...calls.slice(login, login + 2).sort());
     const json = `--region ${REGION} --output json`;
     expect(calls).toEqual([
       `aws ${json} cloudformation describe-stacks --stack-name TicTacToe`,
@@ -218,6 +222,7 @@ describe('deploy/deploy-ecs.sh', () => {
       `docker build --platform linux/arm64 --tag ${IMAGE} --build-arg VERSION=v42 --build-arg REVISION=unknown ${root.replace(/\/$/, '')}`,
       `aws --region ${REGION} ecr get-login-password`,
       `docker login --username AWS --password-stdin ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
+      // docker's fake logs what it read after its own line, once aws has written it.
       'stdin=the-registry-password',
       `docker push ${IMAGE}`,
       expect.stringMatching(new RegExp(`^aws ${json} ecs register-task-definition --cli-input-json file://`)),
