@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser } from '../test-support/app.js';
+import type { Browser } from '../test-support/app.js';
 import { type Dynalite, freshTableName, startDynalite } from '../test-support/dynalite.js';
 import { type Instance, Streams, startInstance } from '../test-support/instances.js';
 import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js';
@@ -18,13 +18,6 @@ function handClock() {
       now += ms;
     },
   };
-}
-
-/** The same cookie, on another instance (the load balancer sent the next request there). */
-function on(instance: Instance, from: Browser): Browser {
-  const browser = new Browser(instance.app);
-  browser.cookie = from.cookie;
-  return browser;
 }
 
 const signOut = (browser: Browser) => browser.request({ method: 'DELETE', url: '/api/session' });
@@ -50,18 +43,17 @@ describe('sessions on two instances sharing DynamoDB, without a bus', () => {
 
   it('refuses a signed-out cookie at once on the instance that signed out, and on the other within SESSION_CHECK_MS', async () => {
     const alice = await OnlinePlayer.signIn(a.app, uniqueName('alice'));
-    const captured = new Browser(b.app);
-    captured.cookie = alice.cookie;
-    expect((await on(b, captured).get('/api/lobby')).statusCode).toBe(200);
+    const captured = alice.copyTo(b.app);
+    expect((await captured.copyTo(b.app).get('/api/lobby')).statusCode).toBe(200);
 
     await signOut(alice);
-    expect((await on(a, captured).get('/api/lobby')).statusCode).toBe(401);
+    expect((await captured.copyTo(a.app).get('/api/lobby')).statusCode).toBe(401);
     // B read the sessions just now, and trusts that read for SESSION_CHECK_MS…
     clock.advance(CHECK_MS - 1);
-    expect((await on(b, captured).get('/api/lobby')).statusCode).toBe(200);
+    expect((await captured.copyTo(b.app).get('/api/lobby')).statusCode).toBe(200);
     // …and not a moment longer.
     clock.advance(1);
-    const replayed = await on(b, captured).get('/api/lobby');
+    const replayed = await captured.copyTo(b.app).get('/api/lobby');
     expect(replayed.statusCode).toBe(401);
     expect(replayed.json()).toMatchObject({ code: 'auth/signed-out' });
   });
@@ -123,14 +115,13 @@ describe('sessions on two instances on the Redis bus', () => {
 
   it('refuses a signed-out cookie on the other instance at once, and ends its live lobby stream there', async () => {
     const alice = await OnlinePlayer.signIn(a.app, uniqueName('alice'));
-    const captured = new Browser(b.app);
-    captured.cookie = alice.cookie;
-    expect((await on(b, captured).get('/api/lobby')).statusCode).toBe(200);
+    const captured = alice.copyTo(b.app);
+    expect((await captured.copyTo(b.app).get('/api/lobby')).statusCode).toBe(200);
     const lobby = await streams.open(b.base, '/api/lobby/events', alice.cookie);
     await lobby.next((e) => e.event === 'ready');
 
     await signOut(alice);
     await until(() => lobby.ended, 'the lobby stream on B is ended');
-    expect((await on(b, captured).get('/api/lobby')).statusCode).toBe(401);
+    expect((await captured.copyTo(b.app).get('/api/lobby')).statusCode).toBe(401);
   });
 });

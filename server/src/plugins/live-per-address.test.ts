@@ -25,10 +25,8 @@ beforeAll(async () => {
   app = await buildApp({
     config: testConfig({ trustProxy: 1, rateLimits: { ...NO_RATE_LIMITS, streamsPerAddress: PER_ADDRESS } }),
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  base = `http://127.0.0.1:${address.port}`;
+  // Fastify answers with the address it listens on, e.g. http://127.0.0.1:41234.
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
   await Promise.all(readers.map((reader) => reader.close()));

@@ -62,10 +62,8 @@ beforeAll(async () => {
     },
     limits: { maxStreams: MAX_STREAMS, maxConnections: MAX_CONNECTIONS },
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  base = `http://127.0.0.1:${address.port}`;
+  // Fastify answers with the address it listens on, e.g. http://127.0.0.1:41234.
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
   await Promise.all(readers.map((reader) => reader.close()));

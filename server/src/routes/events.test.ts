@@ -18,10 +18,8 @@ async function open(path: string, headers: Record<string, string> = {}) {
 
 beforeAll(async () => {
   app = await buildApp({ config: testConfig(), heartbeatMs: 200, accounts: TEST_ACCOUNTS });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  base = `http://127.0.0.1:${address.port}`;
+  // Fastify answers with the address it listens on, e.g. http://127.0.0.1:41234.
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
   await Promise.all(readers.map((r) => r.close()));

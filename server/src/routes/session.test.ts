@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../storage/memory.js';
-import { Browser, testApp } from '../test-support/app.js';
+import { testApp } from '../test-support/app.js';
 import { OnlinePlayer } from '../test-support/online.js';
 
 const apps: FastifyInstance[] = [];
@@ -16,17 +16,10 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
 });
 
-/** The same cookie, sent to another app. */
-function sameBrowser(from: Browser, app: FastifyInstance): Browser {
-  const browser = new Browser(app);
-  browser.cookie = from.cookie;
-  return browser;
-}
-
 describe('a session whose player is gone (a restart on the in-memory store)', () => {
   it('is signed out on GET /api/session with 401 auth/player-gone, and the cookie no longer names the player', async () => {
     const carol = await OnlinePlayer.signIn(await server(), 'carol2');
-    const after = sameBrowser(carol, await server());
+    const after = carol.copyTo(await server());
     const response = await after.get('/api/session');
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual({
@@ -39,7 +32,7 @@ describe('a session whose player is gone (a restart on the in-memory store)', ()
 
   it('is signed out by the lobby too, instead of greeting a player with empty lists', async () => {
     const carol = await OnlinePlayer.signIn(await server(), 'carol2');
-    const after = sameBrowser(carol, await server());
+    const after = carol.copyTo(await server());
     const lobby = await after.get('/api/lobby');
     expect(lobby.statusCode).toBe(401);
     expect(lobby.json()).toMatchObject({ code: 'auth/player-gone' });

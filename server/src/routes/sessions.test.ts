@@ -20,13 +20,6 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
 });
 
-/** Another browser holding a copy of this one's cookie (captured, or the same player's other device). */
-function copyOf(from: Browser, app: FastifyInstance): Browser {
-  const browser = new Browser(app);
-  browser.cookie = from.cookie;
-  return browser;
-}
-
 /** What a signed-out browser is told on every kind of route. */
 async function expectSignedOut(browser: Browser) {
   const lobby = await browser.get('/api/lobby');
@@ -42,7 +35,7 @@ describe('signing out', () => {
   it('makes a copy of the cookie taken before useless, and clears it', async () => {
     const app = await server();
     const alice = await OnlinePlayer.signIn(app, 'alice');
-    const captured = copyOf(alice, app);
+    const captured = alice.copyTo(app);
     expect((await captured.get('/api/lobby')).statusCode).toBe(200);
 
     expect((await alice.request({ method: 'DELETE', url: '/api/session' })).json()).toEqual({ player: null });
@@ -52,7 +45,7 @@ describe('signing out', () => {
     expect(replayed.json()).toMatchObject({ code: 'auth/signed-out' });
     // The answer re-seals the cookie without the player.
     expect(replayed.headers['set-cookie']).toBeDefined();
-    await expectSignedOut(copyOf(alice, app));
+    await expectSignedOut(alice.copyTo(app));
   });
 
   it('leaves the player’s other sessions signed in', async () => {
@@ -66,7 +59,7 @@ describe('signing out', () => {
   it('ends the session this browser had when it signs in again', async () => {
     const app = await server();
     const alice = await OnlinePlayer.signIn(app, 'alice');
-    const captured = copyOf(alice, app);
+    const captured = alice.copyTo(app);
     expect((await alice.post('/api/session', { name: 'alice', password: PASSWORD })).statusCode).toBe(200);
     expect((await alice.get('/api/lobby')).statusCode).toBe(200);
     await expectSignedOut(captured);
@@ -75,7 +68,7 @@ describe('signing out', () => {
     const app = await server();
     await OnlinePlayer.signIn(app, 'bob');
     const alice = await OnlinePlayer.signIn(app, 'alice');
-    const captured = copyOf(alice, app);
+    const captured = alice.copyTo(app);
     expect((await alice.post('/api/session', { name: 'bob', password: PASSWORD })).statusCode).toBe(200);
     expect((await alice.get('/api/session')).json()).toEqual({ player: { id: 'bob', name: 'bob' } });
     await expectSignedOut(captured);
@@ -111,7 +104,7 @@ describe('signing out everywhere', () => {
     expect(answer.json()).toEqual({ error: expect.any(String), code: 'auth/signed-out' });
 
     const alice = await OnlinePlayer.signIn(app, 'alice');
-    const captured = copyOf(alice, app);
+    const captured = alice.copyTo(app);
     await alice.request({ method: 'DELETE', url: '/api/session' });
     expect((await captured.request({ method: 'DELETE', url: '/api/sessions' })).statusCode).toBe(401);
   });
@@ -137,7 +130,7 @@ describe('signing out everywhere', () => {
 describe('a cookie', () => {
   it('whose player an in-memory restart forgot is told so when the session is asked for, even after other requests', async () => {
     const alice = await OnlinePlayer.signIn(await server(), 'alice');
-    const after = copyOf(alice, await server());
+    const after = alice.copyTo(await server());
     // The game page asks first (the game is gone too), then who is signed in.
     for (let i = 0; i < 2; i++) expect((await after.get(`/api/games/${'x'.repeat(22)}`)).statusCode).toBe(404);
     const session = await after.get('/api/session');
@@ -164,7 +157,7 @@ describe('a cookie', () => {
 
   it('whose player an in-memory restart forgot is told so by the lobby, even when a pairing request answered first', async () => {
     const alice = await OnlinePlayer.signIn(await server(), 'alice');
-    const after = copyOf(alice, await server());
+    const after = alice.copyTo(await server());
     // The lobby's other requests may reach the server first; they refuse without signing out…
     const pairing = await after.get('/api/pairing');
     expect(pairing.statusCode).toBe(401);

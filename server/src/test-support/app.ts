@@ -67,6 +67,13 @@ export class Browser {
     return this.request({ method: 'GET', url, headers });
   }
 
+  /** Another browser on `app` holding a copy of this one's cookie (captured, another device, or the same server restarted). */
+  copyTo(app: FastifyInstance): Browser {
+    const copy = new Browser(app);
+    copy.cookie = this.cookie;
+    return copy;
+  }
+
   post(url: string, payload?: unknown, headers: Record<string, string> = {}) {
     return this.request({
       method: 'POST',

@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   BatchGetItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -242,23 +243,8 @@ export class DynamoStore implements Store {
   }
 
   async savePairingQueue(next: PairingQueue, expectedVersion: number): Promise<void> {
-    const written = await this.conditional(() =>
-      this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: pairingQueueItem(next),
-          // Every seek is decided from the version read: of two at once, one lands.
-          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(GameId)' : '#version = :version',
-          ...(expectedVersion === 0
-            ? {}
-            : {
-                ExpressionAttributeNames: { '#version': 'Version' },
-                ExpressionAttributeValues: { ':version': n(expectedVersion) },
-              }),
-        }),
-      ),
-    );
-    if (written === CONDITION_FAILED) throw new StaleGameError();
+    // Every seek is decided from the version read: of two at once, one lands.
+    await this.putVersioned(pairingQueueItem(next), expectedVersion);
   }
 
   async createGame(game: GameRecord): Promise<void> {
@@ -620,12 +606,20 @@ export class DynamoStore implements Store {
   }
 
   async saveSessions(next: SessionsRecord, expectedVersion: number): Promise<void> {
+    // A sign-in and a sign-out at once: one lands, the other decides again from a fresh read.
+    await this.putVersioned(sessionsItem(next), expectedVersion);
+  }
+
+  /**
+   * Replaces a whole item that carries its own `Version` if that is still `expectedVersion` (0:
+   * the item must not exist yet); otherwise StaleGameError, and nothing is written.
+   */
+  private async putVersioned(item: Record<string, AttributeValue>, expectedVersion: number): Promise<void> {
     const written = await this.conditional(() =>
       this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: sessionsItem(next),
-          // A sign-in and a sign-out at once: one lands, the other decides again from a fresh read.
+          Item: item,
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(GameId)' : '#version = :version',
           ...(expectedVersion === 0
             ? {}
