@@ -245,7 +245,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(classicRoutes, { random: options.random ?? Math.random, ...(metrics ? { metrics } : {}) });
   await app.register(sessionRoutes, { accounts, sessions });
   await app.register(gameRoutes, { games, live: liveUpdates });
-  await app.register(lobbyRoutes, { games, feed: liveUpdates.feed, accounts });
+  await app.register(lobbyRoutes, { games, feed: liveUpdates.feed });
   await app.register(pairingRoutes, { pairings: new Pairings(store, games, now) });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(client, { root: config.clientDir });

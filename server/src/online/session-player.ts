@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import * as z from 'zod/mini';
 import { DomainError } from '../domain-error.js';
 import { UnauthorizedError } from '../errors.js';
-import type { Accounts } from './accounts.js';
 
 /**
  * What the cookie holds of a signed-in player: who, and which of their sessions (sessions.ts).
@@ -59,15 +58,4 @@ export function requirePlayer(request: FastifyRequest, signOut = false): Player 
   const player = currentPlayer(request);
   if (!player) throw new UnauthorizedError('Sign in to play online');
   return player;
-}
-
-/**
- * Ends a session whose player no longer exists (the in-memory store forgets everyone on
- * restart) with 401 `auth/player-gone`. One read, so only where a page starts (the session,
- * the lobby), not on every request.
- */
-export async function ensurePlayerExists(request: FastifyRequest, player: Player, accounts: Accounts): Promise<void> {
-  if (await accounts.exists(player.id)) return;
-  request.session.set('player', undefined);
-  throw new DomainError('auth/player-gone', { name: player.name });
 }

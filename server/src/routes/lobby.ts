@@ -1,29 +1,27 @@
 import { LobbySchema, summaryView } from '@ttt/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Accounts } from '../online/accounts.js';
 import type { ChangeFeed } from '../online/change-feed.js';
 import type { Games } from '../online/games.js';
-import { ensurePlayerExists, requirePlayer } from '../online/session-player.js';
+import { requirePlayer } from '../online/session-player.js';
 import type { GameSummaryRecord, Page } from '../storage/types.js';
 
 export interface LobbyRoutesOptions {
   games: Games;
   feed: ChangeFeed;
-  accounts: Accounts;
 }
 
 const page = (p: Page<GameSummaryRecord>) => ({ games: p.items.map(summaryView), cursor: p.cursor });
 
 /** The signed-in player's lobby: record, invitations, games in progress and finished. */
-const lobbyRoutes: FastifyPluginAsyncZod<LobbyRoutesOptions> = async (app, { games, feed, accounts }) => {
+const lobbyRoutes: FastifyPluginAsyncZod<LobbyRoutesOptions> = async (app, { games, feed }) => {
   app.get(
     '/api/lobby',
     { schema: { tags: ['lobby'], summary: 'Everything the lobby shows, first pages', response: { 200: LobbySchema } } },
     async (request) => {
+      // The lobby is where a session whose player is gone shows (the session check found it: see
+      // plugins/session.ts), and where such a session is signed out.
       const player = requirePlayer(request, true);
-      // The lobby is where a session whose player is gone shows; checked alongside the reads.
-      const [, record, received, sent, playing, finished] = await Promise.all([
-        ensurePlayerExists(request, player, accounts),
+      const [record, received, sent, playing, finished] = await Promise.all([
         games.record(player.id),
         games.list(player.id, 'received'),
         games.list(player.id, 'sent'),

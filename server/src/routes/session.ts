@@ -2,13 +2,7 @@ import { SessionSchema, SignInRequestSchema } from '@ttt/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { UnauthorizedError } from '../errors.js';
 import type { Accounts } from '../online/accounts.js';
-import {
-  currentPlayer,
-  currentSession,
-  endIfForgotten,
-  ensurePlayerExists,
-  startSession,
-} from '../online/session-player.js';
+import { currentPlayer, currentSession, endIfForgotten, startSession } from '../online/session-player.js';
 import type { Sessions } from '../online/sessions.js';
 
 export interface SessionRoutesOptions {
@@ -29,10 +23,9 @@ const sessionRoutes: FastifyPluginAsyncZod<SessionRoutesOptions> = async (app, {
       },
     },
     async (request) => {
+      // A session whose player is gone was found by the session check (plugins/session.ts).
       endIfForgotten(request, true);
-      const player = currentPlayer(request);
-      if (player) await ensurePlayerExists(request, player, accounts);
-      return { player };
+      return { player: currentPlayer(request) };
     },
   );
 
