@@ -32,6 +32,8 @@ const live: GameView = {
   rematchOf: null,
   timeControl: { type: 'live', initialSeconds: 60, incrementSeconds: 2 },
   deadline: iso(50_000),
+  rated: false,
+  ratingChanges: null,
   moves: [],
   finishedAt: null,
   rematchId: null,

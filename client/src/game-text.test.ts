@@ -32,6 +32,8 @@ const game = (overrides: Partial<GameSummary> = {}): GameSummary => ({
   rematchOf: null,
   timeControl: { type: 'correspondence', days: 3 },
   deadline: null,
+  rated: false,
+  ratingChanges: null,
   ...overrides,
 });
 

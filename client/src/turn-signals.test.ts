@@ -23,6 +23,8 @@ const game = (id: string, overrides: Partial<GameSummary> = {}): GameSummary => 
   rematchOf: null,
   timeControl: { type: 'correspondence', days: 3 },
   deadline: null,
+  rated: false,
+  ratingChanges: null,
   ...overrides,
 });
 /** One X on the board: O (Alice) to move. */

@@ -57,6 +57,8 @@ export const TABLE = {
     'RematchOf',
     'TimeControl',
     'Deadline',
+    'Rated',
+    'Tally',
   ],
 } as const;
 

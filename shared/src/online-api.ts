@@ -72,6 +72,18 @@ export const DEFAULT_TIME_CONTROL: TimeControl = { type: 'correspondence', days:
 export const ClocksSchema = z.object({ X: z.int().check(z.gte(0)), O: z.int().check(z.gte(0)) });
 export type Clocks = z.infer<typeof ClocksSchema>;
 
+/** A Glicko-2 rating (shared/glicko2.ts): on the familiar scale, 1500 for a new player. */
+export const RatingSchema = z.object({ rating: z.number(), deviation: z.number(), volatility: z.number() });
+export type Rating = z.infer<typeof RatingSchema>;
+
+/** One player's rating before and after a rated game (unrounded; pages round them). */
+export const RatingChangeSchema = z.object({ before: z.number(), after: z.number() });
+export type RatingChange = z.infer<typeof RatingChangeSchema>;
+
+/** Per mark, the rating change a rated game made: null until that player's rating has taken it. */
+export const RatingChangesSchema = z.object({ X: z.nullable(RatingChangeSchema), O: z.nullable(RatingChangeSchema) });
+export type RatingChanges = z.infer<typeof RatingChangesSchema>;
+
 /** What every list in the lobby shows of a game. */
 export const GameSummarySchema = z.object({
   id: GameIdSchema,
@@ -96,6 +108,10 @@ export const GameSummarySchema = z.object({
    * (playing); null otherwise. Compare it with `serverTime`, not the device's clock.
    */
   deadline: z.nullable(z.string()),
+  /** Rated games change both players' ratings when they finish; casual ones only their records. */
+  rated: z.boolean(),
+  /** A finished rated game: each player's rating change, once applied; null otherwise. */
+  ratingChanges: z.nullable(RatingChangesSchema),
 });
 export type GameSummary = z.infer<typeof GameSummarySchema>;
 
@@ -132,10 +148,12 @@ export const TimeControlRequestSchema = z.discriminatedUnion('type', [
 ]);
 
 const timeControl = z.optional(TimeControlRequestSchema);
+/** Rated (true) or casual (false, the default); kept by the game's rematches. */
+const rated = z.optional(z.boolean());
 /** Strict: a body naming an opponent *and* asking for a link means neither, and is refused. */
 export const CreateGameRequestSchema = z.union([
-  z.strictObject({ opponent: PlayerNameSchema, timeControl }),
-  z.strictObject({ invite: z.literal('link'), timeControl }),
+  z.strictObject({ opponent: PlayerNameSchema, timeControl, rated }),
+  z.strictObject({ invite: z.literal('link'), timeControl, rated }),
 ]);
 export type CreateGameRequest = z.infer<typeof CreateGameRequestSchema>;
 
@@ -177,6 +195,48 @@ export const LobbySchema = z.object({
   finished: GamePageSchema,
 });
 export type Lobby = z.infer<typeof LobbySchema>;
+
+// --- profiles and the leaderboard -------------------------------------------------------------
+
+/** A rating as pages show it. */
+export const PlayerRatingSchema = z.object({
+  rating: z.number(),
+  deviation: z.number(),
+  /** Rated games counted. */
+  games: z.int(),
+  /** Still a guess (deviation above PROVISIONAL_DEVIATION): pages show it with a "?". */
+  provisional: z.boolean(),
+});
+export type PlayerRating = z.infer<typeof PlayerRatingSchema>;
+
+/** A rating as it stood after a rated game: the profile's chart, oldest first. */
+export const RatingPointSchema = z.object({ at: z.string(), rating: z.number(), gameId: GameIdSchema });
+export type RatingPoint = z.infer<typeof RatingPointSchema>;
+
+export const PlayerParamsSchema = z.object({ name: PlayerNameSchema });
+
+/** `GET /api/players/{name}`: public, like the games. */
+export const PlayerProfileSchema = z.object({
+  player: PlayerSchema,
+  createdAt: z.string(),
+  record: RecordSchema,
+  /** null until the player's first rated game has finished. */
+  rating: z.nullable(PlayerRatingSchema),
+  /** The latest rated games' points, at most RATING_HISTORY_SIZE, oldest first. */
+  history: z.array(RatingPointSchema),
+  /** The player's latest finished games, newest first. */
+  recent: z.array(GameSummarySchema),
+});
+export type PlayerProfile = z.infer<typeof PlayerProfileSchema>;
+
+export const LeaderboardEntrySchema = z.object({
+  rank: z.int(),
+  player: PlayerSchema,
+  rating: PlayerRatingSchema,
+});
+/** `GET /api/players`: the top LEADERBOARD_SIZE by rating; players with no rated game are left out. */
+export const LeaderboardSchema = z.object({ players: z.array(LeaderboardEntrySchema) });
+export type Leaderboard = z.infer<typeof LeaderboardSchema>;
 
 /**
  * Live events (Server-Sent Events). Every event's `id:` is the game's version.

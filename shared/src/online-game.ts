@@ -10,6 +10,9 @@ import {
   type GameView,
   type MoveEvent,
   type Player,
+  RatingChangeSchema,
+  type RatingChanges,
+  RatingSchema,
   type Result,
   ResultSchema,
   type TimeControl,
@@ -25,6 +28,23 @@ import { BoardSchema, CellIndexSchema, MarkSchema } from './schemas.js';
  * code. The server decides with them and writes what they answer; the client draws with the
  * same helpers and applies the same events. No I/O, no clock: time and fresh ids come in.
  */
+
+/** One player's share of a finished game's tally: counted, with the rating change (null when casual). */
+export const TallyEntrySchema = z.object({ change: z.nullable(RatingChangeSchema) });
+
+/**
+ * How a finished game reaches its players' records and ratings, each exactly once (see the
+ * server's online/tally.ts): the game says which player's stats have taken it, and the stats
+ * say which games they took and the game does not yet know of.
+ */
+export const TallySchema = z.object({
+  /** Rated games: both players' ratings as the tally began, what each update is computed against. */
+  snapshot: z.nullable(z.object({ X: RatingSchema, O: RatingSchema })),
+  /** Per mark: null until that player's record (and rating) has taken the game. */
+  X: z.nullable(TallyEntrySchema),
+  O: z.nullable(TallyEntrySchema),
+});
+export type Tally = z.infer<typeof TallySchema>;
 
 /** A game as it is stored, and as instances tell each other about it. */
 export const OnlineGameSchema = z.object({
@@ -55,6 +75,13 @@ export const OnlineGameSchema = z.object({
   deadline: z.nullable(z.string()),
   /** Live games: each player's time left at the start of the current turn. */
   clocks: z.nullable(ClocksSchema),
+  /** Chosen with the invitation; a finished rated game changes both players' ratings. */
+  rated: z.boolean(),
+  /**
+   * Set when the game finishes; null before, and on games finished before records were kept
+   * as counters (those were counted once, when the player's stats were first made).
+   */
+  tally: z.nullable(TallySchema),
 });
 export type OnlineGame = z.infer<typeof OnlineGameSchema>;
 
@@ -169,8 +196,23 @@ export function summaryView(game: OnlineGameSummary): GameSummary {
     rematchOf: game.rematchOf,
     timeControl: game.timeControl,
     deadline: game.deadline,
+    rated: game.rated,
+    ratingChanges: ratingChangesOf(game),
   };
 }
+
+/** A finished rated game's rating changes as far as they are applied; null for any other game. */
+export function ratingChangesOf(game: Pick<OnlineGame, 'rated' | 'tally'>): RatingChanges | null {
+  if (!game.rated || !game.tally) return null;
+  return { X: game.tally.X?.change ?? null, O: game.tally.O?.change ?? null };
+}
+
+/** The tally a game starts with as it finishes: nobody has counted it yet. */
+export const NEW_TALLY: Tally = { snapshot: null, X: null, O: null };
+
+/** A finished game some player's stats have not taken yet. */
+export const tallyDue = (game: Pick<OnlineGame, 'status' | 'tally'>): boolean =>
+  game.status === 'finished' && game.tally !== null && (game.tally.X === null || game.tally.O === null);
 
 /** The whole game as a viewer sees it: the secret of a pending link only for its host. */
 export function gameView(game: OnlineGame, viewerId: string | null): GameView {
@@ -253,6 +295,7 @@ export function applyEvent(view: GameView | null, event: GameEvent): GameView | 
     finishedAt: event.status === 'finished' ? event.at : view.finishedAt,
     deadline: event.deadline,
     clocks: event.clocks,
+    ratingChanges: event.status === 'finished' && view.rated ? { X: null, O: null } : view.ratingChanges,
   };
 }
 
@@ -311,6 +354,7 @@ export function settle(game: OnlineGame, now: string): Change | null {
       finishedAt: game.deadline,
       deadline: null,
       clocks: game.clocks ? { ...game.clocks, [mover]: 0 } : null,
+      tally: NEW_TALLY,
     },
     now,
   );
@@ -337,6 +381,8 @@ export function invite(
   now: string,
   options: {
     timeControl?: TimeControl | undefined;
+    /** Rated or casual (the default). */
+    rated?: boolean | undefined;
     invitationTtlMs?: number;
     /** The invitation by name the two already have pending, either way round, if any. */
     pending?: OnlineGame | null;
@@ -355,6 +401,7 @@ export function invite(
     null,
     newGame(host, opponent, ids.id, opponent ? null : ids.token, now, {
       timeControl: options.timeControl ?? DEFAULT_TIME_CONTROL,
+      rated: options.rated ?? false,
       deadline: later(now, options.invitationTtlMs ?? INVITATION_TTL_MS),
     }),
   );
@@ -400,6 +447,7 @@ export function rematch(
       hostMark: opponentOf(mark),
       rematchOf: game.id,
       timeControl: game.timeControl ?? DEFAULT_TIME_CONTROL,
+      rated: game.rated,
       deadline: later(now, invitationTtlMs),
     }),
   );
@@ -435,6 +483,8 @@ function newGame(
     timeControl: DEFAULT_TIME_CONTROL,
     deadline: null,
     clocks: null,
+    rated: false,
+    tally: null,
     ...fields,
   };
 }
@@ -581,6 +631,7 @@ const finish = (game: OnlineGame, result: Result, now: string): OnlineGame => ({
   result,
   finishedAt: now,
   deadline: null,
+  tally: NEW_TALLY,
 });
 
 /** Live clocks as a game starts: the full time for both. */

@@ -22,6 +22,8 @@ const game: GameView = {
   timeControl: { type: 'correspondence', days: 3 },
   deadline: '2026-11-25T10:00:02.000Z',
   clocks: null,
+  rated: false,
+  ratingChanges: null,
 };
 
 const move = (overrides: Partial<MoveEvent>): MoveEvent => ({

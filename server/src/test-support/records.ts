@@ -49,6 +49,8 @@ export function gameRecord(overrides: Partial<GameRecord> = {}): GameRecord {
     timeControl: { type: 'correspondence', days: 3 },
     deadline: null,
     clocks: null,
+    rated: false,
+    tally: null,
     ...overrides,
   };
 }

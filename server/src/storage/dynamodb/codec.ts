@@ -10,6 +10,8 @@ import {
   PairingQueueSchema,
   type Result,
   ResultReasonSchema,
+  type Tally,
+  TallySchema,
   type TimeControl,
 } from '@ttt/shared';
 import * as z from 'zod/mini';
@@ -62,6 +64,8 @@ export const SUMMARY_ATTRIBUTES = [
   'RematchOf',
   'TimeControl',
   'Deadline',
+  'Rated',
+  'Tally',
 ];
 
 // --- items as DynamoDB returns them, parsed (never cast) into records ---------------------------
@@ -104,6 +108,26 @@ const BoardItemSchema = z.pipe(
 );
 
 const count = z.pipe(int, z.int().check(z.gte(0)));
+const bool = z.pipe(
+  z.object({ BOOL: z.boolean() }),
+  z.transform((attribute: { BOOL: boolean }) => attribute.BOOL),
+);
+
+/** A value kept as JSON text in an `S` attribute, parsed with its schema when read. */
+function jsonText<T extends z.core.$ZodType>(schema: T) {
+  const parsedJson = z.pipe(
+    str,
+    z.transform((json: string, context): unknown => {
+      try {
+        return JSON.parse(json);
+      } catch {
+        context.issues.push({ code: 'custom', message: 'not JSON', input: json });
+        return z.NEVER;
+      }
+    }),
+  );
+  return z.pipe(parsedJson, schema);
+}
 const TimeControlItemSchema = z.pipe(
   z.object({
     M: z.union([
@@ -145,6 +169,10 @@ const SummaryItemSchema = z.object({
   RematchOf: z.optional(text(GameIdSchema)),
   TimeControl: z.optional(TimeControlItemSchema),
   Deadline: z.optional(str),
+  /** Absent on casual games, and on games made before ratings. */
+  Rated: z.optional(bool),
+  /** JSON; absent until the game finishes, and on games finished before records were counters. */
+  Tally: z.optional(jsonText(TallySchema)),
 });
 
 const GameItemSchema = z.extend(SummaryItemSchema, {
@@ -260,6 +288,8 @@ function summaryFields(g: z.output<typeof SummaryItemSchema>): GameSummaryRecord
     rematchOf: g.RematchOf ?? null,
     timeControl: g.TimeControl ?? null,
     deadline: g.Deadline ?? null,
+    rated: g.Rated ?? false,
+    tally: (g.Tally as Tally | undefined) ?? null,
   };
 }
 
@@ -343,6 +373,8 @@ export function gameItem(game: GameRecord): Item {
   if (game.result) item.Result = resultAttribute(game.result);
   if (game.timeControl) item.TimeControl = timeControlAttribute(game.timeControl);
   if (game.clocks) item.Clocks = clocksAttribute(game.clocks);
+  if (game.rated) item.Rated = { BOOL: true };
+  if (game.tally) item.Tally = s(JSON.stringify(game.tally));
   const expires = gameExpiresAttribute(game);
   if (expires) item[EXPIRES_ATTRIBUTE] = expires;
   return item;
