@@ -8,3 +8,4 @@ export * from './online-api.js';
 export * from './online-game.js';
 export * from './pairing.js';
 export * from './schemas.js';
+export * from './tally.js';
