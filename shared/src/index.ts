@@ -1,6 +1,7 @@
 export * from './board.js';
 export * from './classic-api.js';
 export * from './computer.js';
+export * from './glicko2.js';
 export * from './lobby.js';
 export * from './names.js';
 export * from './online-api.js';
