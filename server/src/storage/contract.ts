@@ -288,6 +288,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       const seeker = (id: string): PairingQueue['seekers'][number] => ({
         player: { id, name: id },
         timeControl: { type: 'live', initialSeconds: 60, incrementSeconds: 2 },
+        rated: false,
         since: tick(),
         until: tick(),
       });
@@ -307,6 +308,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
               host: { id: 'alice', name: 'alice' },
               opponent: { id: 'bob', name: 'bob' },
               timeControl: { type: 'correspondence' as const, days: 3 },
+              rated: true,
               at: tick(),
             },
           ],
