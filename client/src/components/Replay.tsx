@@ -151,7 +151,7 @@ export default function Replay({ moves, names }: ReplayProps) {
         {move ? (
           <>
             Move {move.ply} of {total}: {who(move.mark)} at {where(move.cell)},{' '}
-            <Change before={move.before} after={move.after} />
+            <Change before={move.before} after={move.after} />.
             {move.mistake ? (
               <strong className="text-red-700 dark:text-red-300">
                 {' '}
