@@ -1,3 +1,4 @@
+export * from './analysis.js';
 export * from './board.js';
 export * from './classic-api.js';
 export * from './computer.js';
