@@ -194,4 +194,20 @@ describe.each(stores)('tallies on the %s store', (_name, open) => {
     expect((await statsOf(o.id))?.record).toEqual({ wins: 0, losses: 2, draws: 1 });
     expect(await games.record(x.id)).toEqual({ wins: 2, losses: 0, draws: 1 });
   });
+
+  it('counts a game once when the lists show no tallies (an index made before ratings projects none)', async () => {
+    const { x, game } = await finishedGame();
+    const old = gameRecord({ ...game, id: randomBytes(16).toString('base64url'), tally: null });
+    await store.createGame(old);
+    const blind: Store = Object.create(store, {
+      listGames: {
+        value: async (query: Parameters<Store['listGames']>[0]) => {
+          const page = await store.listGames(query);
+          return { ...page, items: page.items.map((item) => ({ ...item, tally: null })) };
+        },
+      },
+    });
+    await new Games(blind, new LocalChangeFeed(), clock).get(game.id);
+    expect((await statsOf(x.id))?.record).toEqual({ wins: 2, losses: 0, draws: 0 });
+  });
 });

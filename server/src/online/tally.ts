@@ -78,7 +78,7 @@ export class Tallies {
    */
   async record(playerId: string): Promise<WinLossRecord> {
     const [stats] = await this.store.getStats([playerId]);
-    return stats ? stats.record : this.countFinished(playerId, () => true);
+    return stats ? stats.record : this.countFinished(playerId, false);
   }
 
   private async round(game: GameRecord): Promise<GameRecord> {
@@ -94,7 +94,7 @@ export class Tallies {
       if (!player) continue;
       stats[mark] =
         found.find((entry) => entry.playerId === player.id) ??
-        newStats(player, await this.countFinished(player.id, (listed) => listed.tally === null));
+        newStats(player, await this.countFinished(player.id, true));
     }
     const owed = await this.otherPending(stats, game.id);
 
@@ -201,13 +201,24 @@ export class Tallies {
     }
   }
 
-  /** Wins, losses and draws counted from the player's finished games that `counts`. */
-  private async countFinished(playerId: string, counts: (game: { tally: unknown }) => boolean) {
+  /**
+   * Wins, losses and draws counted from the player's finished games: all of them, or (`legacy`)
+   * only those finished before records were counters, which no tally will ever count. Those have
+   * no tally; as an index made before ratings projects none at all, each is checked on the game
+   * itself (one BatchGetItem per 100, once per player: only when their first stats are made).
+   */
+  private async countFinished(playerId: string, legacy: boolean) {
     let record: WinLossRecord = { wins: 0, losses: 0, draws: 0 };
     let cursor: string | undefined;
     do {
       const page = await this.store.listGames({ playerId, list: 'finished', limit: 100, cursor });
-      for (const game of page.items) if (counts(game)) record = addToRecord(record, game, playerId);
+      let counted = new Set(page.items.map((game) => game.id));
+      if (legacy) {
+        const untallied = page.items.filter((game) => game.tally === null).map((game) => game.id);
+        const games = untallied.length ? await this.store.getGames(untallied) : [];
+        counted = new Set(games.filter((game) => game.tally === null).map((game) => game.id));
+      }
+      for (const game of page.items) if (counted.has(game.id)) record = addToRecord(record, game, playerId);
       cursor = page.cursor ?? undefined;
     } while (cursor);
     return record;
