@@ -320,8 +320,8 @@ export class Games {
   }
 
   /** Wins, losses and draws: the player's counters (online/tally.ts). */
-  async record(playerId: string): Promise<WinLossRecord> {
-    return this.tallies.record(playerId);
+  async record(playerId: string, finishedPage?: Promise<Page<GameSummaryRecord>>): Promise<WinLossRecord> {
+    return this.tallies.record(playerId, finishedPage);
   }
 
   /**

@@ -12,7 +12,7 @@ import {
   type WinLossRecord,
 } from '@ttt/shared';
 import { DomainError } from '../domain-error.js';
-import type { GameRecord, Store } from '../storage/types.js';
+import type { GameRecord, GameSummaryRecord, Page, Store } from '../storage/types.js';
 
 /**
  * A finished game counted in both players' records and ratings, exactly once each, with
@@ -74,11 +74,22 @@ export class Tallies {
 
   /**
    * The player's record: from their stats, or for a player none of whose games has been
-   * counted yet, from their finished games (as before records were counters).
+   * counted yet, from their finished games (as before records were counters): from `finished`,
+   * the first page of them, when it holds them all.
    */
-  async record(playerId: string): Promise<WinLossRecord> {
+  async record(playerId: string, finishedPage?: Promise<Page<GameSummaryRecord>>): Promise<WinLossRecord> {
     const [stats] = await this.store.getStats([playerId]);
-    return stats ? stats.record : this.countFinished(playerId, false);
+    if (stats) return stats.record;
+    // All their finished games on one page being read anyway (the lobby's): count those, read nothing more.
+    const finished = await finishedPage;
+    if (finished && finished.cursor === null) {
+      return finished.items.reduce((record, game) => addToRecord(record, game, playerId), {
+        wins: 0,
+        losses: 0,
+        draws: 0,
+      });
+    }
+    return this.countFinished(playerId, false);
   }
 
   private async round(game: GameRecord): Promise<GameRecord> {
