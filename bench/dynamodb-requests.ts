@@ -49,7 +49,10 @@ export async function dynamodbRequests(): Promise<RequestsPerOperation> {
     // 3 since issue 12: GetItem, the attempt reserved on the player item (UpdateItem), and the
     // success clearing it (UpdateItem, which also re-hashes an old password hash).
     await call('sign-in, known player', 'bob', 'POST', '/api/session', { name: 'bob', password: 'benchmark password' });
-    const invitation = await call('create (invite by name)', 'alice', 'POST', '/api/games', { opponent: 'bob' });
+    const invitation = await call('create (invite by name)', 'alice', 'POST', '/api/games', {
+      opponent: 'bob',
+      rated: true,
+    });
     const game = await call('accept', 'bob', 'POST', `/api/games/${invitation.id}/accept`, {});
     let version = game.version as number;
     await call('move', 'bob', 'POST', `/api/games/${game.id}/moves`, { cell: 4, version });
@@ -57,6 +60,22 @@ export async function dynamodbRequests(): Promise<RequestsPerOperation> {
     await call('move (the reply)', 'alice', 'POST', `/api/games/${game.id}/moves`, { cell: 0, version });
     await call('game page', 'alice', 'GET', `/api/games/${game.id}`);
     await call('lobby page', 'alice', 'GET', '/api/lobby');
+    // Bob (X) wins down the middle column: the last move also counts the rated game for both.
+    for (const [who, cell] of [
+      ['bob', 1],
+      ['alice', 2],
+    ] as const) {
+      version++;
+      await call(null, who, 'POST', `/api/games/${game.id}/moves`, { cell, version });
+    }
+    version++;
+    await call('last move of a rated game (and its tally)', 'bob', 'POST', `/api/games/${game.id}/moves`, {
+      cell: 7,
+      version,
+    });
+    await call('lobby page, with a finished game', 'alice', 'GET', '/api/lobby');
+    await call('profile page', 'alice', 'GET', '/api/players/bob');
+    await call('leaderboard page', 'alice', 'GET', '/api/players');
   } finally {
     await app.close();
     await dynamo.close();

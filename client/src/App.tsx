@@ -1,6 +1,6 @@
 import { lazy, type ReactNode, Suspense } from 'react';
 import { Layout } from './components/Layout';
-import { Spinner } from './components/ui';
+import { Spinner } from './components/Spinner';
 import { isOnlinePage } from './online-path';
 import { LocalPage } from './pages/LocalPage';
 import { Link, useLocation } from './router';

@@ -46,8 +46,8 @@ export const onlineApi = {
   presence: (id: string): Promise<Presence> =>
     request('GET', `/api/games/${encodeURIComponent(id)}/presence`, PresenceSchema),
   pairing: (): Promise<PairingStatus> => request('GET', '/api/pairing', PairingStatusSchema),
-  seek: (timeControl: TimeControl): Promise<PairingStatus> =>
-    request('POST', '/api/pairing', PairingStatusSchema, { timeControl }),
+  seek: (timeControl: TimeControl, rated: boolean): Promise<PairingStatus> =>
+    request('POST', '/api/pairing', PairingStatusSchema, { timeControl, rated }),
   stopSeeking: (): Promise<PairingStatus> => request('DELETE', '/api/pairing', PairingStatusSchema),
   /** Leaving the page: sent even as the page goes away. */
   stopSeekingOnExit: () => {

@@ -186,8 +186,19 @@ describe('the default stack', () => {
     const indexes = propertiesOf(table).GlobalSecondaryIndexes as Json[];
     expect(indexes.map((index) => index.IndexName).sort()).toEqual([
       'HostId-StatusDate-index',
+      'Leaderboard-Rating-index',
       'OpponentId-StatusDate-index',
     ]);
+    expect(indexes.find((index) => index.IndexName === 'Leaderboard-Rating-index')?.KeySchema).toEqual([
+      { AttributeName: 'Leaderboard', KeyType: 'HASH' },
+      { AttributeName: 'Rating', KeyType: 'RANGE' },
+    ]);
+    expect(propertiesOf(table).AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'Leaderboard', AttributeType: 'S' },
+        { AttributeName: 'Rating', AttributeType: 'N' },
+      ]),
+    );
     for (const [partitionKey, name] of [
       ['HostId', 'HostId-StatusDate-index'],
       ['OpponentId', 'OpponentId-StatusDate-index'],
@@ -217,7 +228,15 @@ describe('the default stack', () => {
       IndexName: string;
       Projection: { NonKeyAttributes: string[] };
     }[];
+    const statsCodec = readRepositoryFile('server/src/storage/dynamodb/stats-codec.ts');
+    const ranked = /export const RANKED_ATTRIBUTES = \[([^\]]*)\]/.exec(statsCodec)?.[1] ?? '';
+    expect([...TABLE.leaderboard.attributes]).toEqual([...ranked.matchAll(/'([A-Za-z]+)'/g)].map((match) => match[1]));
+    expect(tableSource).toContain(`'${TABLE.leaderboard.name}'`);
     for (const index of indexes) {
+      if (index.IndexName === TABLE.leaderboard.name) {
+        expect(index.Projection.NonKeyAttributes.sort()).toEqual([...TABLE.leaderboard.attributes].sort());
+        continue;
+      }
       const partitionKey = index.IndexName.split('-')[0];
       expect(index.Projection.NonKeyAttributes.sort()).toEqual(
         summaryAttributes.filter((name) => name !== partitionKey).sort(),
@@ -260,7 +279,13 @@ describe('the default stack', () => {
       const imports = /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-dynamodb'/.exec(source)?.[1] ?? '';
       for (const match of imports.matchAll(/\b([A-Z][A-Za-z]+)Command\b/g)) sent.add(`dynamodb:${match[1]}`);
     }
-    const onlyWhenCreating = ['dynamodb:CreateTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:UpdateTimeToLive'];
+    // UpdateTable adds the leaderboard index to a table made before it, also only when allowed to create.
+    const onlyWhenCreating = [
+      'dynamodb:CreateTable',
+      'dynamodb:DescribeTimeToLive',
+      'dynamodb:UpdateTable',
+      'dynamodb:UpdateTimeToLive',
+    ];
     expect(onlyWhenCreating.every((action) => sent.has(action))).toBe(true);
     expect([...sent].filter((action) => !onlyWhenCreating.includes(action)).sort()).toEqual([...TABLE_ACTIONS].sort());
   });

@@ -60,6 +60,13 @@ export const TABLE = {
     'Rated',
     'Tally',
   ],
+  /** The leaderboard: rated players' STATS# items by rating (a sparse index; RANKED_ATTRIBUTES projected). */
+  leaderboard: {
+    name: 'Leaderboard-Rating-index',
+    partitionKey: 'Leaderboard',
+    sortKey: 'Rating',
+    attributes: ['PlayerName', 'Deviation', 'Volatility', 'RatedGames', 'LastRatedAt'],
+  },
 } as const;
 
 /**
@@ -125,6 +132,13 @@ export class TicTacToeStack extends Stack {
         nonKeyAttributes: TABLE.summaryAttributes.filter((name) => name !== index.partitionKey),
       });
     }
+    table.addGlobalSecondaryIndex({
+      indexName: TABLE.leaderboard.name,
+      partitionKey: { name: TABLE.leaderboard.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE.leaderboard.sortKey, type: dynamodb.AttributeType.NUMBER },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...TABLE.leaderboard.attributes],
+    });
 
     // Cookies are sealed with the current secret and still read with the previous one (rotation, docs/deploy-aws.md).
     const sessionSecret = new secretsmanager.Secret(this, 'SessionSecret', {

@@ -82,6 +82,15 @@ test.describe('accessibility (axe-core)', () => {
     await board.chooseComputer('Easy', 'X (first)');
     await expectAccessible(page, 'the local board', () => expect(page.getByLabel('Level')).toBeEnabled());
 
+    // A finished local game's replay, at a mistake: its best move is marked on the board.
+    await page.getByText('Two players').click();
+    await expect(page.getByLabel('Level')).toHaveCount(0);
+    await board.play(0, 1, 4, 8, 3, 6, 5);
+    await page.getByTestId('replay-moves').getByRole('link', { name: /^2\. / }).click();
+    await expectAccessible(page, 'a local game’s replay at a mistake', () =>
+      expect(page.getByTestId('replay-cell-4')).toHaveAccessibleName(/a best move$/),
+    );
+
     await open(page, '/online');
     const heading = page.getByRole('heading', { name: 'Play online' });
     await expectAccessible(page, 'sign-in', () => expect(heading).toBeVisible());
@@ -154,9 +163,10 @@ test.describe('accessibility (axe-core)', () => {
     await alice.page.getByRole('button', { name: 'Yes, resign' }).click();
     await expect(alice.status).toHaveText('You lose — you resigned');
     await open(bob.page, `/games/${id}`);
-    await expectAccessible(bob.page, 'a finished game', () =>
-      expect(bob.status).toHaveText(`You win — ${alice.name} resigned`),
-    );
+    await expectAccessible(bob.page, 'a finished game with its replay', async () => {
+      await expect(bob.status).toHaveText(`You win — ${alice.name} resigned`);
+      await expect(bob.page.getByTestId('replay-summary')).toContainText('X: no mistakes');
+    });
     await Promise.all([alice.close(), bob.close(), watching.close()]);
   });
 

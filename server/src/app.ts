@@ -36,6 +36,7 @@ import gameRoutes from './routes/games.js';
 import healthRoutes from './routes/health.js';
 import lobbyRoutes from './routes/lobby.js';
 import pairingRoutes from './routes/pairing.js';
+import playerRoutes from './routes/players.js';
 import sessionRoutes from './routes/session.js';
 import { serializerCompiler } from './serializer.js';
 import type { HitCounter } from './storage/hit-counter.js';
@@ -246,6 +247,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { accounts, sessions });
   await app.register(gameRoutes, { games, live: liveUpdates });
   await app.register(lobbyRoutes, { games, feed: liveUpdates.feed });
+  await app.register(playerRoutes, { games, store });
   await app.register(pairingRoutes, { pairings: new Pairings(store, games, now) });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(client, { root: config.clientDir });

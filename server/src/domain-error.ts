@@ -6,6 +6,7 @@ export type DomainErrorCode =
   | 'auth/unknown-player'
   | 'auth/player-gone'
   | 'game/not-found'
+  | 'player/not-found'
   | 'storage/exists'
   | 'storage/unavailable'
   | 'request/bad-cursor'

@@ -76,6 +76,7 @@ export const DOMAIN_ERRORS: Record<
       `You were signed out: this server no longer knows ${name}. A server that keeps players in memory forgets them when it restarts; sign in to create the account again.`,
   },
   'game/not-found': { status: 404, message: 'There is no game at this address' },
+  'player/not-found': { status: 404, message: ({ name }) => `No player is called ${name}` },
   'game/self-invite': { status: 400, message: "You can't invite yourself; invite another player" },
   'game/not-invitee': { status: 403, message: 'Only the invited player can answer this invitation' },
   'game/own-invitation': { status: 403, message: 'This is your own invitation; send the link to your opponent' },

@@ -8,7 +8,15 @@ describe('the OpenAPI description', () => {
     expect(response.statusCode).toBe(200);
     const spec = response.json();
     expect(spec.openapi).toMatch(/^3\./);
-    for (const path of ['/move', '/reset', '/api/session', '/api/games', '/api/games/{id}/moves', '/api/lobby']) {
+    for (const path of [
+      '/move',
+      '/reset',
+      '/api/local/moves',
+      '/api/session',
+      '/api/games',
+      '/api/games/{id}/moves',
+      '/api/lobby',
+    ]) {
       expect(Object.keys(spec.paths), path).toContain(path);
     }
     const move = spec.paths['/move'].post;

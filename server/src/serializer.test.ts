@@ -32,6 +32,8 @@ const game = {
   rematchOf: null,
   timeControl: { type: 'live', initialSeconds: 60, incrementSeconds: 2 },
   deadline: null,
+  rated: true,
+  ratingChanges: { X: { before: 1500, after: 1662.310895033017 }, O: null },
   moves: [0, 3, 1, 4, 2],
   finishedAt: '2026-11-22T10:01:00.000Z',
   rematchId: null,

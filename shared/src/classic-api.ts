@@ -35,4 +35,11 @@ export const LocalGameSchema = z.object({
 });
 export type LocalGame = z.infer<typeof LocalGameSchema>;
 
+/**
+ * `GET /api/local/moves`: the local game's moves in order (cells 0-8), for its replay. null for a
+ * game saved before the server kept the order. A new endpoint: the classic answers stay as they are.
+ */
+export const LocalMovesSchema = z.object({ moves: z.nullable(z.array(CellIndexSchema)) });
+export type LocalMoves = z.infer<typeof LocalMovesSchema>;
+
 export const HealthSchema = z.object({ status: z.literal('ok') });

@@ -76,14 +76,30 @@ export function bestMoves(board: Board): number[] {
   return moves;
 }
 
+/** What a position is worth to the player to move, when both sides play perfectly from it. */
+export type PositionValue = 'win' | 'draw' | 'loss';
+
+/** The perfect-play value of `board` for the player to move (a finished board: for that player, who did not move last). */
+export function positionValue(board: Board): PositionValue {
+  const score = negamax(board);
+  return score > 0 ? 'win' : score < 0 ? 'loss' : 'draw';
+}
+
 // The whole game has under 6,000 positions: remembering each score makes search instant.
 const scores = new Map<string, number>();
+let evaluated = 0;
+
+/** How many positions the solver has searched since the module loaded (each one once, thanks to the memo). */
+export function positionsEvaluated(): number {
+  return evaluated;
+}
 
 /** Score for the player to move: positive wins (sooner is higher), 0 draws, negative loses. */
 function negamax(board: Board): number {
   const key = board.join(',');
   const known = scores.get(key);
   if (known !== undefined) return known;
+  evaluated++;
   const result = outcome(board);
   let score: number;
   if (result.status === 'won') {

@@ -415,6 +415,7 @@ export function pairedGame(pairing: Pairing): OnlineGame {
   const pending = newGame(pairing.host, pairing.opponent, pairing.gameId, null, pairing.at, {
     hostMark: 'X',
     timeControl: pairing.timeControl,
+    rated: pairing.rated,
     deadline: later(pairing.at, INVITATION_TTL_MS),
   });
   const accepted = decide(pending, pairing.opponent, { type: 'accept' }, pairing.at);

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Player, TimeControl } from './online-api.js';
 import { markOf, pairedGame, turnPlayerId } from './online-game.js';
-import { EMPTY_QUEUE, leave, type PairingQueue, pairingOf, pairingStatus, SEEK_TTL_MS, seek } from './pairing.js';
+import {
+  EMPTY_QUEUE,
+  leave,
+  type PairingQueue,
+  PairingQueueSchema,
+  pairingOf,
+  pairingStatus,
+  SEEK_TTL_MS,
+  type SeekChoice,
+  SeekRequestSchema,
+  seek,
+} from './pairing.js';
 
 const T0 = Date.parse('2026-11-30T10:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -11,19 +22,21 @@ const carol: Player = { id: 'carol', name: 'Carol' };
 const BLITZ: TimeControl = { type: 'live', initialSeconds: 180, incrementSeconds: 2 };
 const SLOW: TimeControl = { type: 'correspondence', days: 3 };
 const gameId = (n: number) => `pair${String(n).padStart(18, '0')}`;
+const casual = (timeControl: TimeControl): SeekChoice => ({ timeControl, rated: false });
+const rated = (timeControl: TimeControl): SeekChoice => ({ timeControl, rated: true });
 
-function waiting(queue: PairingQueue, player: Player, timeControl: TimeControl, now: string): PairingQueue {
-  const outcome = seek(queue, player, timeControl, now, gameId(0));
+function waiting(queue: PairingQueue, player: Player, choice: SeekChoice, now: string): PairingQueue {
+  const outcome = seek(queue, player, choice, now, gameId(0));
   if (outcome.type !== 'waiting') throw new Error('paired');
   return outcome.queue;
 }
 
 describe('play anyone', () => {
   it('makes the first seeker wait and pairs the next with the same time control', () => {
-    const queue = waiting(EMPTY_QUEUE, alice, BLITZ, at(0));
+    const queue = waiting(EMPTY_QUEUE, alice, casual(BLITZ), at(0));
     expect(pairingStatus(queue, 'alice', at(1)).state).toBe('waiting');
     expect(pairingStatus(queue, 'bob', at(1))).toMatchObject({ state: 'idle', waiting: 1 });
-    const outcome = seek(queue, bob, BLITZ, at(2000), gameId(1));
+    const outcome = seek(queue, bob, casual(BLITZ), at(2000), gameId(1));
     expect(outcome.type).toBe('paired');
     if (outcome.type !== 'paired') return;
     expect(outcome.pairing).toEqual({
@@ -31,6 +44,7 @@ describe('play anyone', () => {
       host: alice,
       opponent: bob,
       timeControl: BLITZ,
+      rated: false,
       at: at(2000),
     });
     expect(outcome.queue.seekers).toEqual([]);
@@ -42,31 +56,31 @@ describe('play anyone', () => {
   });
 
   it('keeps different time controls apart, and one seeker in one queue at a time', () => {
-    let queue = waiting(EMPTY_QUEUE, alice, BLITZ, at(0));
-    queue = waiting(queue, bob, SLOW, at(1));
+    let queue = waiting(EMPTY_QUEUE, alice, casual(BLITZ), at(0));
+    queue = waiting(queue, bob, casual(SLOW), at(1));
     expect(queue.seekers.map((s) => s.player.id)).toEqual(['alice', 'bob']);
     // Alice changes her mind: she now waits for a slow game only, and is paired with Bob.
-    const outcome = seek(queue, alice, SLOW, at(2), gameId(2));
+    const outcome = seek(queue, alice, casual(SLOW), at(2), gameId(2));
     expect(outcome).toMatchObject({ type: 'paired', pairing: { host: bob, opponent: alice }, queue: { seekers: [] } });
   });
 
   it('never pairs a player with themself; asking again keeps their place and extends the wait', () => {
-    const queue = waiting(EMPTY_QUEUE, alice, BLITZ, at(0));
-    const again = waiting(queue, alice, BLITZ, at(30_000));
+    const queue = waiting(EMPTY_QUEUE, alice, casual(BLITZ), at(0));
+    const again = waiting(queue, alice, casual(BLITZ), at(30_000));
     expect(again.seekers).toEqual([
-      { player: alice, timeControl: BLITZ, since: at(0), until: at(30_000 + SEEK_TTL_MS) },
+      { player: alice, timeControl: BLITZ, rated: false, since: at(0), until: at(30_000 + SEEK_TTL_MS) },
     ]);
   });
 
   it('forgets a seeker who stopped asking, so nobody is paired with a closed page', () => {
-    const queue = waiting(EMPTY_QUEUE, alice, BLITZ, at(0));
-    const late = seek(queue, bob, BLITZ, at(SEEK_TTL_MS), gameId(3));
+    const queue = waiting(EMPTY_QUEUE, alice, casual(BLITZ), at(0));
+    const late = seek(queue, bob, casual(BLITZ), at(SEEK_TTL_MS), gameId(3));
     expect(late.type).toBe('waiting');
     expect(late.queue.seekers.map((s) => s.player.id)).toEqual(['bob']);
   });
 
   it('lets a seeker leave, and says when there was nothing to leave', () => {
-    const queue = waiting(EMPTY_QUEUE, alice, BLITZ, at(0));
+    const queue = waiting(EMPTY_QUEUE, alice, casual(BLITZ), at(0));
     expect(leave(queue, 'alice', at(1))?.seekers).toEqual([]);
     expect(leave(queue, 'bob', at(1))).toBeNull();
   });
@@ -76,7 +90,7 @@ describe('play anyone', () => {
     const games = new Map<string, string>();
     for (let i = 0; i < 20; i++) {
       const player = { id: `p${i}`, name: `P${i}` };
-      const outcome = seek(queue, player, BLITZ, at(i), gameId(100 + i));
+      const outcome = seek(queue, player, casual(BLITZ), at(i), gameId(100 + i));
       queue = outcome.queue;
       if (outcome.type === 'paired') {
         for (const p of [outcome.pairing.host, outcome.pairing.opponent]) {
@@ -92,7 +106,7 @@ describe('play anyone', () => {
   });
 
   it('starts the paired game at once, the player who waited as X to move, clocks running', () => {
-    const pairing = { gameId: gameId(9), host: carol, opponent: bob, timeControl: BLITZ, at: at(0) };
+    const pairing = { gameId: gameId(9), host: carol, opponent: bob, timeControl: BLITZ, rated: false, at: at(0) };
     const game = pairedGame(pairing);
     expect(game).toMatchObject({
       id: gameId(9),
@@ -100,8 +114,65 @@ describe('play anyone', () => {
       clocks: { X: 180_000, O: 180_000 },
       deadline: at(180_000),
       timeControl: BLITZ,
+      rated: false,
     });
     expect(markOf(game, 'carol')).toBe('X');
     expect(turnPlayerId(game)).toBe('carol');
+    expect(pairedGame({ ...pairing, rated: true }).rated).toBe(true);
+  });
+});
+
+describe('rated or casual', () => {
+  it('pairs only seekers asking for the same time control and the same rated choice', () => {
+    let queue = waiting(EMPTY_QUEUE, alice, rated(BLITZ), at(0));
+    // Bob wants a casual blitz game: not Alice's rated one; both wait.
+    queue = waiting(queue, bob, casual(BLITZ), at(1));
+    // Carol wants a rated slow game: nobody's; she waits too.
+    queue = waiting(queue, carol, rated(SLOW), at(2));
+    expect(queue.seekers.map((s) => [s.player.id, s.rated])).toEqual([
+      ['alice', true],
+      ['bob', false],
+      ['carol', true],
+    ]);
+    expect(pairingStatus(queue, 'alice', at(3))).toMatchObject({ state: 'waiting', rated: true, timeControl: BLITZ });
+    expect(pairingStatus(queue, 'bob', at(3))).toMatchObject({ state: 'waiting', rated: false });
+    const dave: Player = { id: 'dave', name: 'Dave' };
+    const outcome = seek(queue, dave, rated(BLITZ), at(4), gameId(20));
+    expect(outcome).toMatchObject({
+      type: 'paired',
+      pairing: { host: alice, opponent: dave, timeControl: BLITZ, rated: true },
+    });
+    if (outcome.type !== 'paired') return;
+    expect(outcome.queue.seekers.map((s) => s.player.id)).toEqual(['bob', 'carol']);
+    expect(pairingStatus(outcome.queue, 'dave', at(5))).toMatchObject({ state: 'paired', rated: true });
+    expect(pairedGame(outcome.pairing).rated).toBe(true);
+  });
+
+  it('moves a seeker who changes only the rated choice, and restarts their wait', () => {
+    const queue = waiting(EMPTY_QUEUE, alice, casual(BLITZ), at(0));
+    const again = waiting(queue, alice, rated(BLITZ), at(1000));
+    expect(again.seekers).toEqual([
+      { player: alice, timeControl: BLITZ, rated: true, since: at(1000), until: at(1000 + SEEK_TTL_MS) },
+    ]);
+    expect(seek(again, bob, casual(BLITZ), at(2000), gameId(21)).type).toBe('waiting');
+  });
+
+  it('reads a queue stored before the choice existed as casual', () => {
+    const stored = {
+      version: 3,
+      seekers: [{ player: alice, timeControl: BLITZ, since: at(0), until: at(SEEK_TTL_MS) }],
+      recent: [{ gameId: gameId(22), host: carol, opponent: bob, timeControl: SLOW, at: at(0) }],
+    };
+    const queue = PairingQueueSchema.parse(stored);
+    expect(queue.seekers[0]?.rated).toBe(false);
+    expect(queue.recent[0]?.rated).toBe(false);
+    expect(seek(queue, bob, casual(BLITZ), at(1), gameId(23))).toMatchObject({ type: 'paired' });
+  });
+
+  it('takes rated in the request, casual when it is left out, and nothing unknown', () => {
+    expect(SeekRequestSchema.parse({ timeControl: BLITZ, rated: true })).toEqual({ timeControl: BLITZ, rated: true });
+    expect(SeekRequestSchema.parse({ timeControl: BLITZ }).rated).toBeUndefined();
+    expect(SeekRequestSchema.safeParse({ timeControl: BLITZ, rated: 'yes' }).success).toBe(false);
+    expect(SeekRequestSchema.safeParse({ timeControl: BLITZ, rated: true, colour: 'X' }).success).toBe(false);
   });
 });

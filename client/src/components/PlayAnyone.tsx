@@ -20,12 +20,13 @@ const waitingLine = (count: number) =>
   count === 0 ? 'Nobody is waiting right now.' : `${count} ${count === 1 ? 'player is' : 'players are'} waiting.`;
 
 /**
- * "Play anyone": pick a time control and wait; the next player who asks for the same one
- * plays you. `changed` changes whenever the lobby does (a new game of yours is news sooner
+ * "Play anyone": pick a time control, rated or casual, and wait; the next player who asks for
+ * the same plays you. `changed` changes whenever the lobby does (a new game of yours is news sooner
  * than the next check). Leaving the page, or Cancel, leaves the queue.
  */
 export function PlayAnyone({ changed }: { changed: unknown }) {
   const [choice, setChoice] = useState(DEFAULT_CHOICE);
+  const [rated, setRated] = useState(false);
   const [status, setStatus] = useState<PairingStatus | null>(null);
   const waiting = status?.state === 'waiting';
   const stillWaiting = useRef(false);
@@ -53,7 +54,7 @@ export function PlayAnyone({ changed }: { changed: unknown }) {
 
   const seek = useAction(async () => {
     const timeControl = TIME_CONTROLS[choice]?.value;
-    if (timeControl) show(await onlineApi.seek(timeControl));
+    if (timeControl) show(await onlineApi.seek(timeControl, rated));
   });
   const cancel = useAction(async () => setStatus(await onlineApi.stopSeeking()));
 
@@ -79,7 +80,9 @@ export function PlayAnyone({ changed }: { changed: unknown }) {
   // Leaving the lobby while waiting (not for the game we were paired into) leaves the queue.
   useEffect(() => () => (stillWaiting.current ? onlineApi.stopSeekingOnExit() : undefined), []);
 
-  const label = status?.timeControl ? timeControlLabel(status.timeControl) : null;
+  const label = status?.timeControl
+    ? `${timeControlLabel(status.timeControl)}, ${status.rated ? 'rated' : 'casual'}`
+    : null;
   return (
     <Card>
       <h2 className="text-lg font-semibold">Play anyone</h2>
@@ -87,7 +90,7 @@ export function PlayAnyone({ changed }: { changed: unknown }) {
         <div className="mt-3 flex flex-wrap items-center gap-3">
           <p role="status" data-testid="pairing" className="flex-1 text-sm">
             Looking for an opponent{label ? ` (${label})` : ''}…{' '}
-            {status.waiting > 1 ? `${status.waiting - 1} more waiting for other time controls.` : ''}
+            {status.waiting > 1 ? `${status.waiting - 1} more waiting for other games.` : ''}
           </p>
           <Button disabled={cancel.pending} onClick={() => void cancel.run()}>
             Cancel
@@ -110,6 +113,20 @@ export function PlayAnyone({ changed }: { changed: unknown }) {
               </option>
             ))}
           </select>
+          <label className="flex items-center gap-2 rounded-lg px-2 py-2 text-sm">
+            <input
+              type="checkbox"
+              checked={rated}
+              onChange={(event) => setRated(event.target.checked)}
+              aria-label="Rated game for Play anyone"
+              aria-describedby="pairing-rated-hint"
+              className={`size-4 ${focusRing}`}
+            />
+            Rated
+          </label>
+          <span id="pairing-rated-hint" className="sr-only">
+            A rated game changes both players' ratings; you are paired only with players who chose the same.
+          </span>
           <Button variant="primary" disabled={seek.pending} onClick={() => void seek.run()}>
             Play anyone
           </Button>

@@ -37,14 +37,5 @@ export function Card({ children, className = '' }: { children: ReactNode; classN
   );
 }
 
-export function Spinner({ label }: { label: string }) {
-  return (
-    <p className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
-      <span
-        aria-hidden="true"
-        className="inline-block size-4 animate-spin rounded-full border-2 border-slate-300 border-t-indigo-600"
-      />
-      {label}
-    </p>
-  );
-}
+// The first page needs only the spinner: it lives apart so Button and Card stay in the lazy chunks.
+export { Spinner } from './Spinner';

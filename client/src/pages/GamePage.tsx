@@ -1,5 +1,5 @@
 import { type GameView, type Mark, markOf, markOfMove, type Player } from '@ttt/shared';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -17,6 +17,9 @@ import { useNotifications } from '../hooks/use-notifications';
 import { useSession } from '../hooks/use-session';
 import { useStoredFlag } from '../hooks/use-stored-flag';
 import { Link, navigate } from '../router';
+
+// A finished game's replay and analysis, with the solver: loaded only when there is one to show.
+const Replay = lazy(() => import('../components/Replay'));
 
 function CopyField({ label, value }: { label: string; value: string }) {
   const [copied, setCopied] = useState(false);
@@ -351,6 +354,11 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
             </ol>
           )}
         </section>
+        {game.status === 'finished' && game.moves.length > 0 ? (
+          <Suspense fallback={<Spinner label="Loading the replay…" />}>
+            <Replay moves={game.moves} names={{ X: x?.name, O: o?.name }} />
+          </Suspense>
+        ) : null}
       </div>
     </div>
   );

@@ -1,7 +1,11 @@
 import { type ClassicGame, type Level, type LocalSettings, outcome } from '@ttt/shared';
+import { lazy, Suspense } from 'react';
 import { Board } from '../components/Board';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useLocalGame } from '../hooks/use-local-game';
+
+// Loaded only when a game is over: the first page stays small.
+const LocalReplay = lazy(() => import('../components/LocalReplay'));
 
 const LEVEL_NAMES: Record<Level, string> = { easy: 'Easy', medium: 'Medium', perfect: 'Perfect' };
 
@@ -150,6 +154,11 @@ export function LocalPage() {
             </div>
           ) : null}
         </fieldset>
+        {game?.game_over ? (
+          <Suspense>
+            <LocalReplay />
+          </Suspense>
+        ) : null}
       </div>
     </div>
   );

@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   ABANDON_AFTER_MS,
-  addToRecord,
   type Change,
   type CreateGameRequest,
   type Decision,
@@ -15,14 +14,16 @@ import {
   pairedGame,
   rematch,
   settle,
+  tallyDue,
   turnPlayerId,
   type WinLossRecord,
 } from '@ttt/shared';
 import { DomainError } from '../domain-error.js';
 import { AlreadyExistsError } from '../storage/errors.js';
-import { listStatus, pairKey } from '../storage/keys.js';
+import { listStatus, pairKey, toSummary } from '../storage/keys.js';
 import type { GameRecord, GameSummaryRecord, Page, Store } from '../storage/types.js';
 import { type ChangeFeed, playersOf } from './change-feed.js';
+import { Tallies, type TallyOptions } from './tally.js';
 
 export const PAGE_SIZE = 20;
 
@@ -86,6 +87,8 @@ export interface GamesOptions {
   attendance?: (gameId: string) => Promise<PageAttendance>;
   /** Counts each move written (the Moves metric). */
   metrics?: { move(): void };
+  /** Tests: called between a tally's steps (online/tally.ts). */
+  tallyStep?: TallyOptions['step'];
 }
 
 /**
@@ -95,6 +98,8 @@ export interface GamesOptions {
  */
 export class Games {
   private readonly recent = new RecentGames();
+  /** Records and ratings: every finished game counted once for each player. */
+  readonly tallies: Tallies;
 
   private readonly log: GamesOptions['log'];
   readonly invitationTtlMs: number;
@@ -109,6 +114,11 @@ export class Games {
     this.log = options.log;
     this.invitationTtlMs = options.invitationTtlMs ?? INVITATION_TTL_MS;
     this.abandonAfterMs = options.abandonAfterMs ?? ABANDON_AFTER_MS;
+    this.tallies = new Tallies(store, now, {
+      changed: (next, previous) => this.changed(next, previous),
+      log: options.log,
+      step: options.tallyStep,
+    });
   }
 
   /** The game as stored, with any deadline that has passed recorded first. */
@@ -119,7 +129,8 @@ export class Games {
       this.recent.remember(game);
       this.feed.observe(game);
       const due = settle(game, this.at());
-      if (!due) return game;
+      // A finished game not yet counted for both players (interrupted): count it now.
+      if (!due) return tallyDue(game) ? this.tally(game) : game;
       try {
         return await this.save(game, due);
       } catch (error) {
@@ -137,7 +148,11 @@ export class Games {
    */
   async create(host: Player, request: CreateGameRequest): Promise<{ game: GameRecord; opponentHasJoined: boolean }> {
     const ids = { id: newGameId(), token: newInviteToken() };
-    const options = { timeControl: request.timeControl, invitationTtlMs: this.invitationTtlMs };
+    const options = {
+      timeControl: request.timeControl,
+      rated: request.rated,
+      invitationTtlMs: this.invitationTtlMs,
+    };
     if (!('opponent' in request)) {
       const game = decided(invite(host, null, ids, this.at(), options));
       await this.store.createGame(game);
@@ -284,7 +299,9 @@ export class Games {
   async list(playerId: string, list: GameList, cursor?: string, limit = PAGE_SIZE): Promise<Page<GameSummaryRecord>> {
     const page = await this.store.listGames({ playerId, list, limit, cursor });
     const now = Date.parse(this.at());
-    const overdue = page.items.filter((game) => game.deadline !== null && Date.parse(game.deadline) <= now);
+    const overdue = page.items.filter(
+      (game) => (game.deadline !== null && Date.parse(game.deadline) <= now) || tallyDue(game),
+    );
     if (overdue.length === 0) return page;
     const settled = new Map<string, GameRecord>();
     for (const game of overdue) {
@@ -294,23 +311,30 @@ export class Games {
         if (!(error instanceof DomainError) || error.code === 'storage/unavailable') throw error;
       }
     }
-    const items = page.items.filter((game) => {
+    const items = page.items.flatMap((game) => {
       const now_ = settled.get(game.id);
-      return !now_ || listStatus(list) === now_.status;
+      if (!now_) return [game];
+      return listStatus(list) === now_.status ? [toSummary(now_)] : [];
     });
     return { ...page, items };
   }
 
-  /** Wins, losses and draws, counted from the player's finished games. */
-  async record(playerId: string): Promise<WinLossRecord> {
-    let record: WinLossRecord = { wins: 0, losses: 0, draws: 0 };
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.listGames({ playerId, list: 'finished', limit: 100, cursor });
-      for (const game of page.items) record = addToRecord(record, game, playerId);
-      cursor = page.cursor ?? undefined;
-    } while (cursor);
-    return record;
+  /** Wins, losses and draws: the player's counters (online/tally.ts). */
+  async record(playerId: string, finishedPage?: Promise<Page<GameSummaryRecord>>): Promise<WinLossRecord> {
+    return this.tallies.record(playerId, finishedPage);
+  }
+
+  /**
+   * Counts a finished game in both players' records and ratings (once: see tally.ts). A failure
+   * leaves the game due, to be counted when it is next read, so it is logged, not thrown.
+   */
+  private async tally(game: GameRecord): Promise<GameRecord> {
+    try {
+      return await this.tallies.settle(game);
+    } catch (error) {
+      this.log?.warn({ err: error, gameId: game.id }, 'could not count a finished game yet');
+      return game;
+    }
   }
 
   /** The time now, by the clock this service decides with (clients count clocks from it). */
@@ -334,13 +358,15 @@ export class Games {
       await this.store.recordMove(next, game.version);
       this.options.metrics?.move();
     } else await this.store.updateGame(next, game.version);
-    return newIn.length > 0 ? this.announce(next, game, newIn) : this.changed(next, game);
+    const published = newIn.length > 0 ? await this.announce(next, game, newIn) : this.changed(next, game);
+    return tallyDue(published) ? this.tally(published) : published;
   }
 
   /** Writes a settled deadline, conditional on the version it was decided from, and publishes it. */
   private async save(game: GameRecord, change: Change): Promise<GameRecord> {
     await this.store.updateGame(change.next, game.version);
-    return this.changed(change.next, game);
+    const published = this.changed(change.next, game);
+    return tallyDue(published) ? this.tally(published) : published;
   }
 
   /**

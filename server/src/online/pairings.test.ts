@@ -11,8 +11,8 @@ import { OnlinePlayer, uniqueName } from '../test-support/online.js';
 let seconds = 100;
 const nextTimeControl = () => ({ type: 'live', initialSeconds: seconds++, incrementSeconds: 1 }) as const;
 
-async function seek(player: OnlinePlayer, timeControl: unknown): Promise<PairingStatus> {
-  const response = await player.post('/api/pairing', { timeControl });
+async function seek(player: OnlinePlayer, timeControl: unknown, rated?: boolean): Promise<PairingStatus> {
+  const response = await player.post('/api/pairing', rated === undefined ? { timeControl } : { timeControl, rated });
   expect(response.statusCode, response.body).toBe(200);
   return response.json();
 }
@@ -42,12 +42,12 @@ function describePairing(name: string, open: () => Promise<{ store: Store; close
       const alice = await OnlinePlayer.signIn(a, uniqueName('alice'));
       const bob = await OnlinePlayer.signIn(b, uniqueName('bob'));
       const waiting = await seek(alice, timeControl);
-      expect(waiting).toMatchObject({ state: 'waiting', timeControl, gameId: null });
+      expect(waiting).toMatchObject({ state: 'waiting', timeControl, rated: false, gameId: null });
       expect(waiting.waiting).toBeGreaterThanOrEqual(1);
       expect(await status(alice)).toMatchObject({ state: 'waiting', since: waiting.since });
 
       const paired = await seek(bob, timeControl);
-      expect(paired).toMatchObject({ state: 'paired', timeControl });
+      expect(paired).toMatchObject({ state: 'paired', timeControl, rated: false });
       const gameId = paired.gameId ?? '';
       expect(await status(alice)).toMatchObject({ state: 'paired', gameId });
       const game: GameView = (await alice.get(`/api/games/${gameId}`)).json();
@@ -58,12 +58,35 @@ function describePairing(name: string, open: () => Promise<{ store: Store; close
         hostMark: 'X',
         turn: 'X',
         timeControl,
+        rated: false,
         clocks: { X: timeControl.initialSeconds * 1000, O: timeControl.initialSeconds * 1000 },
       });
       // Both see it in their lobby, and Alice (who waited) moves first.
       const playing = (await bob.get('/api/games?list=playing')).json().games.map((g: GameView) => g.id);
       expect(playing).toContain(gameId);
       expect((await alice.post(`/api/games/${gameId}/moves`, { cell: 4 })).statusCode).toBe(200);
+    });
+
+    it('pairs rated seekers only with rated ones, and their game is rated', async () => {
+      const timeControl = nextTimeControl();
+      const alice = await OnlinePlayer.signIn(a, uniqueName('alice'));
+      const bob = await OnlinePlayer.signIn(b, uniqueName('bob'));
+      const carol = await OnlinePlayer.signIn(b, uniqueName('carol'));
+      expect(await seek(alice, timeControl, true)).toMatchObject({ state: 'waiting', timeControl, rated: true });
+      // Same time control, casual: Bob waits beside Alice rather than joining her rated game.
+      expect(await seek(bob, timeControl, false)).toMatchObject({ state: 'waiting', rated: false });
+      const paired = await seek(carol, timeControl, true);
+      expect(paired).toMatchObject({ state: 'paired', timeControl, rated: true });
+      expect(await status(alice)).toMatchObject({ state: 'paired', rated: true, gameId: paired.gameId });
+      expect(await status(bob)).toMatchObject({ state: 'waiting', rated: false });
+      for (const [player, app] of [
+        [alice, a],
+        [carol, b],
+      ] as const) {
+        const game: GameView = (await app.inject({ method: 'GET', url: `/api/games/${paired.gameId}` })).json();
+        expect(game, player.name).toMatchObject({ status: 'playing', rated: true, ratingChanges: null });
+      }
+      expect((await bob.request({ method: 'DELETE', url: '/api/pairing' })).json().state).toBe('idle');
     });
 
     it('pairs twenty players who ask at once, on both instances, into ten games, each in one', async () => {
@@ -112,6 +135,8 @@ function describePairing(name: string, open: () => Promise<{ store: Store; close
         {},
         { timeControl: { type: 'live', initialSeconds: 0, incrementSeconds: 0 } },
         { timeControl: 'live' },
+        { timeControl: nextTimeControl(), rated: 'yes' },
+        { timeControl: nextTimeControl(), rated: true, mark: 'X' },
       ]) {
         const response = await alice.post('/api/pairing', bad);
         expect(response.statusCode).toBe(400);
@@ -150,6 +175,7 @@ describe('play anyone after an interruption', () => {
             host: { id: alice.name.toLowerCase(), name: alice.name },
             opponent: { id: bob.name.toLowerCase(), name: bob.name },
             timeControl: { type: 'correspondence', days: 3 },
+            rated: true,
             at: new Date().toISOString(),
           },
         ],
@@ -157,8 +183,12 @@ describe('play anyone after an interruption', () => {
       0,
     );
     expect(await store.getGame(gameId)).toBeNull();
-    expect(await status(alice)).toMatchObject({ state: 'paired', gameId });
-    expect(await store.getGame(gameId)).toMatchObject({ status: 'playing', hostId: alice.name.toLowerCase() });
+    expect(await status(alice)).toMatchObject({ state: 'paired', rated: true, gameId });
+    expect(await store.getGame(gameId)).toMatchObject({
+      status: 'playing',
+      hostId: alice.name.toLowerCase(),
+      rated: true,
+    });
     // Looking again finds it, and makes no second game.
     expect(await status(bob)).toMatchObject({ state: 'paired', gameId });
     await app.close();

@@ -7,8 +7,8 @@ import {
   type Player,
   pairingOf,
   pairingStatus,
+  type SeekChoice,
   seek,
-  type TimeControl,
 } from '@ttt/shared';
 import { DomainError } from '../domain-error.js';
 import type { Store } from '../storage/types.js';
@@ -39,10 +39,10 @@ export class Pairings {
     this.maxAttempts = options.maxAttempts ?? 50;
   }
 
-  /** Joins the queue with `timeControl`, or is paired with whoever waits there. */
-  async seek(player: Player, timeControl: TimeControl): Promise<PairingStatus> {
+  /** Joins the queue for `choice` (time control, rated or casual), or is paired with whoever waits there. */
+  async seek(player: Player, choice: SeekChoice): Promise<PairingStatus> {
     const decided = await this.update((queue, now) => {
-      const outcome = seek(queue, player, timeControl, now, newGameId());
+      const outcome = seek(queue, player, choice, now, newGameId());
       return { next: outcome.queue, pairing: outcome.type === 'paired' ? outcome.pairing : null };
     });
     if (decided.pairing) await this.games.startPaired(decided.pairing, true);

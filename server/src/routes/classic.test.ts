@@ -254,6 +254,31 @@ describe('one game per browser, kept in the encrypted cookie', () => {
   });
 });
 
+describe('the local game’s moves, for its replay', () => {
+  it('lists the moves in order, while /move and /reset keep their four fields', async () => {
+    expect((await browser.get('/api/local/moves')).json()).toEqual({ moves: [] });
+    const answer = (await play(browser, [4, 0, 2, 1, 6])) as Record<string, unknown>;
+    expect(Object.keys(answer).sort()).toEqual(['board', 'current_player', 'game_over', 'winner']);
+    expect(answer).toMatchObject({ winner: 'X', game_over: true });
+    const moves = await browser.get('/api/local/moves');
+    expect(moves.statusCode).toBe(200);
+    expect(moves.json()).toEqual({ moves: [4, 0, 2, 1, 6] });
+    // A refused move changes nothing.
+    expect((await browser.post('/move', { index: 3 })).statusCode).toBe(400);
+    expect((await browser.get('/api/local/moves')).json()).toEqual({ moves: [4, 0, 2, 1, 6] });
+
+    const reset = await browser.post('/reset', { mode: 'computer', level: 'perfect', human: 'O' });
+    expect(Object.keys(reset.json()).sort()).toEqual(['board', 'current_player', 'game_over', 'winner']);
+    const opening = (await browser.get('/api/local/moves')).json().moves;
+    expect(opening).toHaveLength(1);
+    expect(reset.json().board[opening[0]]).toBe('X');
+    const reply = (await browser.post('/move', { index: reset.json().board.indexOf('') })).json();
+    const order = (await browser.get('/api/local/moves')).json().moves;
+    expect(order).toHaveLength(3);
+    expect(order.map((cell: number) => reply.board[cell])).toEqual(['X', 'O', 'X']);
+  });
+});
+
 describe('against the computer', () => {
   it('replies to the human in the same response', async () => {
     const reset = await browser.post('/reset', { mode: 'computer', level: 'perfect', human: 'X' });

@@ -2,6 +2,7 @@ import {
   ClassicGameSchema,
   ErrorBodySchema,
   LocalGameSchema,
+  LocalMovesSchema,
   MoveRequestSchema,
   type Random,
   ResetRequestSchema,
@@ -56,6 +57,18 @@ const classicRoutes: FastifyPluginAsyncZod<ClassicRoutesOptions> = async (app, {
       const state = load(request);
       return { game: toClassic(state.board), settings: state.settings };
     },
+  );
+
+  app.get(
+    '/api/local/moves',
+    {
+      schema: {
+        tags: ['local'],
+        summary: 'The local game’s moves in order, for its replay and analysis',
+        response: { 200: LocalMovesSchema },
+      },
+    },
+    async (request) => ({ moves: load(request).moves }),
   );
 
   app.post(

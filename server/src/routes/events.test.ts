@@ -109,8 +109,10 @@ describe('a game stream', () => {
     });
     await bob.act(invitation.id, 'resign');
     expect(JSON.parse((await stream.next((e) => e.id === '3')).data)).toMatchObject({ status: 'finished' });
+    // The tally's write (records counted) is a change like any other.
+    expect(JSON.parse((await stream.next((e) => e.id === '4')).data)).toMatchObject({ status: 'finished' });
     await alice.post(`/api/games/${invitation.id}/rematch`);
-    expect(JSON.parse((await stream.next((e) => e.id === '4')).data).rematchId).toEqual(expect.any(String));
+    expect(JSON.parse((await stream.next((e) => e.id === '5')).data).rematchId).toEqual(expect.any(String));
   });
 
   it('answers an unknown game with a 404, not a stream', async () => {

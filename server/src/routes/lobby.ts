@@ -21,12 +21,14 @@ const lobbyRoutes: FastifyPluginAsyncZod<LobbyRoutesOptions> = async (app, { gam
       // The lobby is where a session whose player is gone shows (the session check found it: see
       // plugins/session.ts), and where such a session is signed out.
       const player = requirePlayer(request, true);
+      const finishedPage = games.list(player.id, 'finished');
+      // The record is the player's counters, or (none yet) counted from that page when it holds them all.
       const [record, received, sent, playing, finished] = await Promise.all([
-        games.record(player.id),
+        games.record(player.id, finishedPage),
         games.list(player.id, 'received'),
         games.list(player.id, 'sent'),
         games.list(player.id, 'playing'),
-        games.list(player.id, 'finished'),
+        finishedPage,
       ]);
       return {
         player,

@@ -7,7 +7,7 @@ export interface PairingRoutesOptions {
   pairings: Pairings;
 }
 
-/** "Play anyone": join the queue for a time control, see where you stand, leave. */
+/** "Play anyone": join the queue for a time control, rated or casual; see where you stand; leave. */
 const pairingRoutes: FastifyPluginAsyncZod<PairingRoutesOptions> = async (app, { pairings }) => {
   const response = { 200: PairingStatusSchema };
   app.post(
@@ -15,15 +15,17 @@ const pairingRoutes: FastifyPluginAsyncZod<PairingRoutesOptions> = async (app, {
     {
       schema: {
         tags: ['pairing'],
-        summary: 'Play anyone: wait for an opponent with this time control, or be paired with one waiting',
+        summary:
+          'Play anyone: wait for an opponent with this time control and rated choice (casual unless `rated`), or be paired with one waiting',
         body: SeekRequestSchema,
         response,
       },
     },
     async (request) => {
       const player = requirePlayer(request);
-      const status = await pairings.seek(player, request.body.timeControl);
-      if (status.state === 'paired') request.log.info({ gameId: status.gameId }, 'players paired');
+      const { timeControl, rated = false } = request.body;
+      const status = await pairings.seek(player, { timeControl, rated });
+      if (status.state === 'paired') request.log.info({ gameId: status.gameId, rated }, 'players paired');
       return status;
     },
   );

@@ -4,7 +4,7 @@ import { markOfMove } from '@ttt/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changed, gameId, gameRecord, playerRecord, tick } from '../test-support/records.js';
 import { AlreadyExistsError, BadCursorError, StaleGameError } from './errors.js';
-import type { GameRecord, SessionsRecord, SignInGuard, Store } from './types.js';
+import type { GameRecord, SessionsRecord, SignInGuard, StatsRecord, Store } from './types.js';
 
 export { changed, gameId, gameRecord, playerRecord, tick } from '../test-support/records.js';
 
@@ -220,6 +220,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
           status: 'finished' as const,
           result: { winner: 'X' as const, reason: 'line' as const, line: [0, 1, 2] as [number, number, number] },
           finishedAt: at,
+          tally: { snapshot: null, X: null, O: null },
         };
         await store.recordMove(finished, game.version);
         expect(await store.getGame(game.id)).toEqual(finished);
@@ -287,6 +288,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       const seeker = (id: string): PairingQueue['seekers'][number] => ({
         player: { id, name: id },
         timeControl: { type: 'live', initialSeconds: 60, incrementSeconds: 2 },
+        rated: false,
         since: tick(),
         until: tick(),
       });
@@ -306,6 +308,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
               host: { id: 'alice', name: 'alice' },
               opponent: { id: 'bob', name: 'bob' },
               timeControl: { type: 'correspondence' as const, days: 3 },
+              rated: true,
               at: tick(),
             },
           ],
@@ -621,6 +624,89 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         await store.createPlayer(player);
         await store.saveSessions(record(player.id, 1, { a: '2026-01-01T00:00:00.000Z' }), 0);
         expect(await store.getPlayer(player.id)).toEqual(player);
+      });
+    });
+
+    // --- records and ratings (issue 14) ---
+    describe('stats and the leaderboard', () => {
+      const someone = () => `stats_${randomBytes(4).toString('hex')}`;
+      const stats = (playerId: string, version: number, rating: number | null, extra: Partial<StatsRecord> = {}) => ({
+        playerId,
+        name: playerId.toUpperCase(),
+        record: { wins: version, losses: 1, draws: 2 },
+        rating:
+          rating === null
+            ? null
+            : { rating, deviation: 87.123456789, volatility: 0.0599931, games: version, lastRatedAt: tick() },
+        history: rating === null ? [] : [{ at: tick(), rating, gameId: gameId() }],
+        pending: [{ gameId: gameId(), change: rating === null ? null : { before: 1500, after: rating } }],
+        version,
+        ...extra,
+      });
+
+      it('holds nothing for a player with no stats, and leaves missing ones out of a batch', async () => {
+        expect(await store.getStats([someone()])).toEqual([]);
+      });
+
+      it('writes the first stats once, then each next from the version it was decided from', async () => {
+        const id = someone();
+        const first = stats(id, 1, null);
+        await store.saveStats(first, 0);
+        await expect(store.saveStats(stats(id, 1, 1600), 0)).rejects.toBeInstanceOf(StaleGameError);
+        expect(await store.getStats([id, someone()])).toEqual([first]);
+        const second = stats(id, 2, 1662.311174290548);
+        await store.saveStats(second, 1);
+        await expect(store.saveStats(stats(id, 2, 1400), 1)).rejects.toBeInstanceOf(StaleGameError);
+        // Every number comes back as written, fractions included.
+        expect(await store.getStats([id])).toEqual([second]);
+      });
+
+      it('ranks rated players best first, leaves out the unrated, and follows a rating that changes', async () => {
+        const [low, high, unrated, top] = [someone(), someone(), someone(), someone()];
+        // Far above anything else in this run, so these lead the board.
+        await store.saveStats(stats(low, 1, 90_001), 0);
+        await store.saveStats(stats(high, 1, 90_002), 0);
+        await store.saveStats(stats(unrated, 1, null), 0);
+        const board = await store.leaderboard(3);
+        expect(board.map((entry) => entry.playerId).slice(0, 2)).toEqual([high, low]);
+        expect(board.length).toBeLessThanOrEqual(3);
+        expect(board[0]).toMatchObject({
+          playerId: high,
+          name: high.toUpperCase(),
+          rating: { rating: 90_002, games: 1 },
+        });
+        const all = await store.leaderboard(50);
+        expect(all.map((entry) => entry.playerId)).not.toContain(unrated);
+        // The low one climbs past the other, and a new one goes straight to the top.
+        await store.saveStats(stats(low, 2, 90_003), 1);
+        await store.saveStats(stats(top, 1, 90_004), 0);
+        expect((await store.leaderboard(3)).map((entry) => entry.playerId)).toEqual([top, low, high]);
+        expect(await store.leaderboard(1)).toHaveLength(1);
+      });
+
+      it("keeps a game's rated flag and tally, in the game and in the lists", async () => {
+        const tally = {
+          snapshot: {
+            X: { rating: 1500, deviation: 350, volatility: 0.06 },
+            O: { rating: 1612.5, deviation: 200.25, volatility: 0.06 },
+          },
+          X: { change: { before: 1500, after: 1662.31 } },
+          O: null,
+        };
+        const game = gameRecord({
+          status: 'finished',
+          rated: true,
+          tally,
+          result: { winner: 'X', reason: 'resign', line: null },
+          finishedAt: tick(),
+        });
+        await store.createGame(game);
+        expect(await store.getGame(game.id)).toEqual(game);
+        const listed = await store.listGames({ playerId: game.hostId, list: 'finished', limit: 50 });
+        expect(listed.items.find((item) => item.id === game.id)).toMatchObject({ rated: true, tally });
+        const casual = gameRecord();
+        await store.createGame(casual);
+        expect(await store.getGame(casual.id)).toMatchObject({ rated: false, tally: null });
       });
     });
   });

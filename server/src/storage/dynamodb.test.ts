@@ -11,7 +11,7 @@ import { OnlinePlayer, startedGame, uniqueName } from '../test-support/online.js
 import { freePort } from '../test-support/ports.js';
 import { changed, describeStoreContract, gameRecord, playerRecord } from './contract.js';
 import { SUMMARY_ATTRIBUTES } from './dynamodb/codec.js';
-import { DynamoStore, HOST_INDEX, OPPONENT_INDEX } from './dynamodb/index.js';
+import { DynamoStore, HOST_INDEX, LEADERBOARD_INDEX, OPPONENT_INDEX } from './dynamodb/index.js';
 import { StorageUnavailableError } from './errors.js';
 import { createStore } from './index.js';
 import { listSortKey } from './keys.js';
@@ -73,7 +73,14 @@ describe('DynamoStore on dynalite', () => {
       const indexes = Object.fromEntries(
         (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]),
       );
-      expect(Object.keys(indexes).sort()).toEqual([HOST_INDEX, OPPONENT_INDEX]);
+      expect(Object.keys(indexes).sort()).toEqual([HOST_INDEX, LEADERBOARD_INDEX, OPPONENT_INDEX]);
+      expect(indexes[LEADERBOARD_INDEX]?.KeySchema).toEqual([
+        { AttributeName: 'Leaderboard', KeyType: 'HASH' },
+        { AttributeName: 'Rating', KeyType: 'RANGE' },
+      ]);
+      expect(indexes[LEADERBOARD_INDEX]?.Projection?.NonKeyAttributes).toEqual(
+        expect.arrayContaining(['PlayerName', 'Deviation', 'RatedGames']),
+      );
       for (const [name, partitionKey] of [
         [HOST_INDEX, 'HostId'],
         [OPPONENT_INDEX, 'OpponentId'],
@@ -158,6 +165,68 @@ describe('DynamoStore on dynalite', () => {
       expect(listed).toMatchObject({ id: game.id, timeControl: null, deadline: null });
       expect(await store.getGame(game.id)).toEqual(game);
       await store.close();
+    });
+
+    it('adds the leaderboard index to a table made before it, without waiting; until then the leaderboard is a 503', async () => {
+      const oldTable = async () => {
+        const table = freshTableName();
+        const client = dynaliteClient(dynalite.endpoint);
+        await client.send(
+          new CreateTableCommand({
+            TableName: table,
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: ['GameId', 'HostId', 'OpponentId', 'StatusDate'].map((name) => ({
+              AttributeName: name,
+              AttributeType: 'S',
+            })),
+            KeySchema: [{ AttributeName: 'GameId', KeyType: 'HASH' }],
+            GlobalSecondaryIndexes: [
+              [HOST_INDEX, 'HostId'],
+              [OPPONENT_INDEX, 'OpponentId'],
+            ].map(([IndexName, key]) => ({
+              IndexName,
+              KeySchema: [
+                { AttributeName: key, KeyType: 'HASH' },
+                { AttributeName: 'StatusDate', KeyType: 'RANGE' },
+              ],
+              Projection: {
+                ProjectionType: 'INCLUDE',
+                NonKeyAttributes: SUMMARY_ATTRIBUTES.filter((name) => name !== key),
+              },
+            })),
+          }),
+        );
+        return { table, client };
+      };
+      const warnings: object[] = [];
+      const logger = { debug() {}, info() {}, warn: (details: object) => warnings.push(details) };
+
+      // Not allowed to change tables: a warning, games work, the leaderboard says unavailable.
+      const readOnly = await oldTable();
+      const store = new DynamoStore(dynaliteClient(dynalite.endpoint), readOnly.table, { logger });
+      await store.ensureTable({ create: false, pollMs: 20 });
+      expect(warnings).toEqual([expect.objectContaining({ index: LEADERBOARD_INDEX })]);
+      await store.createGame(gameRecord());
+      await expect(store.leaderboard(5)).rejects.toBeInstanceOf(StorageUnavailableError);
+      await store.close();
+
+      // Allowed: the index is asked for, and start-up goes on without waiting for it to build.
+      // (dynalite accepts the request but never builds an added index, so the asking is what is checked.)
+      const allowed = await oldTable();
+      const infos: string[] = [];
+      const counter = new RequestCounter();
+      const creating = new DynamoStore(dynaliteClient(dynalite.endpoint), allowed.table, {
+        counter,
+        logger: { ...logger, info: (_details: object, message: string) => infos.push(message) },
+      });
+      warnings.length = 0;
+      await creating.ensureTable({ create: true, pollMs: 20 });
+      expect(counter.snapshot().byCommand.UpdateTableCommand).toBeGreaterThanOrEqual(1);
+      expect(infos).toContain('adding the leaderboard index; the leaderboard answers 503 until it is built');
+      expect(warnings.filter((details) => 'index' in details)).toEqual([]);
+      await creating.close();
+      readOnly.client.destroy();
+      allowed.client.destroy();
     });
 
     it('createStore picks memory by default, and a ready DynamoStore otherwise', async () => {

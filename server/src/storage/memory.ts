@@ -24,8 +24,10 @@ import type {
   PollResult,
   PresenceRecord,
   PresenceWrite,
+  RankedRecord,
   SessionsRecord,
   SignInGuard,
+  StatsRecord,
   Store,
 } from './types.js';
 
@@ -55,6 +57,9 @@ export class MemoryStore implements Store {
   private pairing: PairingQueue | null = null;
   private readonly sessions = new Map<string, SessionsRecord>();
   private readonly slots: ExpiringMap<string, string>;
+  private readonly stats = new Map<string, StatsRecord>();
+  /** Rated players, best first, as the rating index keeps them (a leaderboard reads its head). */
+  private readonly ranked: { rating: number; playerId: string }[] = [];
   private visited = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -247,6 +252,48 @@ export class MemoryStore implements Store {
   async saveSessions(next: SessionsRecord, expectedVersion: number): Promise<void> {
     if ((this.sessions.get(next.playerId)?.version ?? 0) !== expectedVersion) throw new StaleGameError();
     this.sessions.set(next.playerId, structuredClone(next));
+  }
+
+  // --- records and ratings -------------------------------------------------------------------
+
+  async getStats(playerIds: readonly string[]): Promise<StatsRecord[]> {
+    return [...new Set(playerIds)].flatMap((id) => {
+      const stats = this.stats.get(id);
+      return stats ? [structuredClone(stats)] : [];
+    });
+  }
+
+  async saveStats(next: StatsRecord, expectedVersion: number): Promise<void> {
+    const stored = this.stats.get(next.playerId);
+    if ((stored?.version ?? 0) !== expectedVersion) throw new StaleGameError();
+    if (stored?.rating) this.ranked.splice(this.rankOf(stored.rating.rating, next.playerId), 1);
+    this.stats.set(next.playerId, structuredClone(next));
+    if (next.rating) {
+      this.ranked.splice(this.rankOf(next.rating.rating, next.playerId), 0, {
+        rating: next.rating.rating,
+        playerId: next.playerId,
+      });
+    }
+  }
+
+  /** Where a rating goes in `ranked` (best first, then by id): a binary search. */
+  private rankOf(rating: number, playerId: string): number {
+    let low = 0;
+    let high = this.ranked.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const entry = this.ranked[middle];
+      if (entry && (entry.rating > rating || (entry.rating === rating && entry.playerId < playerId))) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  async leaderboard(limit: number): Promise<RankedRecord[]> {
+    return this.ranked.slice(0, limit).flatMap(({ playerId }) => {
+      const stats = this.stats.get(playerId);
+      return stats?.rating ? [{ playerId, name: stats.name, rating: { ...stats.rating } }] : [];
+    });
   }
 
   async close(): Promise<void> {}

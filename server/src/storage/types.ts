@@ -4,6 +4,8 @@ import {
   OnlineGameSchema,
   type OnlineGameSummary,
   type PairingQueue,
+  type PlayerStats,
+  type StatsRating,
 } from '@ttt/shared';
 import type { HitCounter } from './hit-counter.js';
 
@@ -117,7 +119,31 @@ export interface SessionStore {
   saveSessions(next: SessionsRecord, expectedVersion: number): Promise<void>;
 }
 
-export interface Store extends SessionStore {
+// --- records and ratings (issue 14) ---------------------------------------------------------
+
+/** A player's record and rating as counters: shared/tally.ts's stats. */
+export type StatsRecord = PlayerStats;
+
+/** A leaderboard line, as the rating index holds it. */
+export interface RankedRecord {
+  playerId: string;
+  name: string;
+  rating: StatsRating;
+}
+
+export interface StatsStore {
+  /** These players' stats (strongly consistent), in no particular order; missing ones are left out. */
+  getStats(playerIds: readonly string[]): Promise<StatsRecord[]>;
+  /**
+   * Replaces the player's stats with `next` if they are still at `expectedVersion` (0: never
+   * written); otherwise throws StaleGameError and changes nothing. online/tally.ts decided `next`.
+   */
+  saveStats(next: StatsRecord, expectedVersion: number): Promise<void>;
+  /** The `limit` best-rated players, best first; players with no rated game are not there. */
+  leaderboard(limit: number): Promise<RankedRecord[]>;
+}
+
+export interface Store extends SessionStore, StatsStore {
   readonly kind: 'memory' | 'dynamodb';
 
   /** Creates the player unless the name (ignoring case) is taken; false when taken. */

@@ -217,7 +217,8 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
           moves: [0, 3, 1, 4, 2],
           board: ['X', 'X', 'X', 'O', 'O', '', '', '', ''],
           turn: null,
-          version: 7,
+          // Two, then five moves, then the tally's write (online/tally.ts: counted for both players).
+          version: 8,
         });
         expect(finished.finishedAt).toEqual(expect.any(String));
 
@@ -610,7 +611,8 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
         const replayed = boardFromMoves(final.moves);
         expect(replayed).not.toBeNull();
         expect(replayed).toEqual(final.board);
-        expect(final.version).toBe(2 + final.moves.length);
+        // Accepted, the moves, and (once it finished) the tally's write.
+        expect(final.version).toBe(2 + final.moves.length + (final.status === 'finished' ? 1 : 0));
       });
     });
 
@@ -668,7 +670,8 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
         for (const read of reads) {
           expect(read).toMatchObject({
             status: 'finished',
-            version: moved.version + 1,
+            // The time-out, then the tally's write.
+            version: moved.version + 2,
             result: { winner: 'X', reason: 'timeout', line: null },
             clocks: { X: 52_000, O: 0 },
             deadline: null,
@@ -690,7 +693,7 @@ export function describeOnlineApi(name: string, open: () => Promise<OnlineHarnes
         expect(late.json().code).toBe('game/over');
         expect(await alice.game(game.id)).toMatchObject({
           status: 'finished',
-          version: game.version + 1,
+          version: game.version + 2, // the time-out, then the tally's write
           moves: [],
           result: { winner: 'O', reason: 'timeout' },
         });

@@ -114,7 +114,7 @@ const bool = z.pipe(
 );
 
 /** A value kept as JSON text in an `S` attribute, parsed with its schema when read. */
-function jsonText<T extends z.core.$ZodType>(schema: T) {
+export function jsonText<T extends z.core.$ZodType>(schema: T) {
   const parsedJson = z.pipe(
     str,
     z.transform((json: string, context): unknown => {

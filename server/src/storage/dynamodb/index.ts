@@ -2,4 +2,4 @@
 export { createDynamoClient, type DynamoClientSettings } from './client.js';
 export { isUnavailable } from './sdk-errors.js';
 export { DynamoStore, type DynamoStoreOptions, type StoreLogger } from './store.js';
-export { DEFAULT_TABLE, HOST_INDEX, OPPONENT_INDEX } from './table.js';
+export { DEFAULT_TABLE, HOST_INDEX, LEADERBOARD_INDEX, OPPONENT_INDEX } from './table.js';

@@ -29,8 +29,10 @@ import type {
   PollResult,
   PresenceRecord,
   PresenceWrite,
+  RankedRecord,
   SessionsRecord,
   SignInGuard,
+  StatsRecord,
   Store,
 } from '../types.js';
 import {
@@ -67,9 +69,17 @@ import {
 } from './codec.js';
 import { addHitsCommand, hitsOf, readHitsCommand } from './hit-counter.js';
 import { OutageLog, type OutageLogOptions } from './outage-log.js';
-import { CONDITION_FAILED, isConditionFailed, isUnavailable } from './sdk-errors.js';
+import { CONDITION_FAILED, describeError, isConditionFailed, isNamed, isUnavailable } from './sdk-errors.js';
 import { SESSIONS_PREFIX, sessionsFromItem, sessionsItem } from './sessions-codec.js';
-import { DEFAULT_TABLE, type EnsureTableOptions, ensureTable, HOST_INDEX, OPPONENT_INDEX } from './table.js';
+import { LEADERBOARD_KEY, rankedFromItem, STATS_PREFIX, statsFromItem, statsItem } from './stats-codec.js';
+import {
+  DEFAULT_TABLE,
+  type EnsureTableOptions,
+  ensureTable,
+  HOST_INDEX,
+  LEADERBOARD_INDEX,
+  OPPONENT_INDEX,
+} from './table.js';
 
 /**
  * Production storage: one DynamoDB table holding games and players, laid out like the AWS
@@ -357,6 +367,12 @@ export class DynamoStore implements Store {
         set.push('#finished = :finished');
         values[':finished'] = s(next.finishedAt);
       }
+      // A finished game starts its tally (online/tally.ts counts it for both players).
+      if (next.tally) {
+        names['#tally'] = 'Tally';
+        set.push('#tally = :tally');
+        values[':tally'] = s(JSON.stringify(next.tally));
+      }
     }
     // The next player's deadline and the clocks (live games), or no deadline once it is over.
     names['#deadline'] = 'Deadline';
@@ -608,6 +624,47 @@ export class DynamoStore implements Store {
   async saveSessions(next: SessionsRecord, expectedVersion: number): Promise<void> {
     // A sign-in and a sign-out at once: one lands, the other decides again from a fresh read.
     await this.putVersioned(sessionsItem(next), expectedVersion);
+  }
+
+  // --- records and ratings (issue 14) ---------------------------------------------------------
+
+  async getStats(playerIds: readonly string[]): Promise<StatsRecord[]> {
+    const keys = [...new Set(playerIds)].map((id) => ({ GameId: s(STATS_PREFIX + id) }));
+    return (await this.batchGet(keys)).map(statsFromItem);
+  }
+
+  async saveStats(next: StatsRecord, expectedVersion: number): Promise<void> {
+    await this.putVersioned(statsItem(next), expectedVersion);
+  }
+
+  /** One Query on the sparse rating index, best first. An index still building answers 503. */
+  async leaderboard(limit: number): Promise<RankedRecord[]> {
+    try {
+      const answer = await this.call(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: LEADERBOARD_INDEX,
+            KeyConditionExpression: '#board = :board',
+            ExpressionAttributeNames: { '#board': 'Leaderboard' },
+            ExpressionAttributeValues: { ':board': s(LEADERBOARD_KEY) },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        ),
+      );
+      return (answer.Items ?? []).flatMap((item) => rankedFromItem(item) ?? []);
+    } catch (error) {
+      // A table whose leaderboard index is missing or still building (table.ts adds it).
+      if (isNamed(error, 'ValidationException') || isNamed(error, 'ResourceNotFoundException')) {
+        this.logger.warn(
+          { index: LEADERBOARD_INDEX, error: describeError(error) },
+          'the leaderboard index is not there',
+        );
+        throw new StorageUnavailableError();
+      }
+      throw error;
+    }
   }
 
   /**

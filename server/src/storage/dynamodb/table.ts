@@ -5,12 +5,17 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   type TableDescription,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { EXPIRES_ATTRIBUTE, SUMMARY_ATTRIBUTES } from './codec.js';
 import { describeError, isNamed, isUnavailable } from './sdk-errors.js';
+import { RANKED_ATTRIBUTES } from './stats-codec.js';
 
-/** The table and its two indexes: described, created when missing and allowed, waited for. */
+/**
+ * The table and its indexes: described, created when missing and allowed, waited for. The
+ * leaderboard's index came later: a table made before it gets it added (lists never wait for it).
+ */
 
 export const DEFAULT_TABLE = 'Games';
 export const HOST_INDEX = 'HostId-StatusDate-index';
@@ -29,6 +34,21 @@ const INDEXES: GlobalSecondaryIndex[] = [
     NonKeyAttributes: SUMMARY_ATTRIBUTES.filter((name) => name !== partitionKey),
   },
 }));
+
+/** Rated players by rating: a sparse index (only `STATS#` items of rated players have its keys). */
+export const LEADERBOARD_INDEX = 'Leaderboard-Rating-index';
+const LEADERBOARD: GlobalSecondaryIndex = {
+  IndexName: LEADERBOARD_INDEX,
+  KeySchema: [
+    { AttributeName: 'Leaderboard', KeyType: 'HASH' },
+    { AttributeName: 'Rating', KeyType: 'RANGE' },
+  ],
+  Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: RANKED_ATTRIBUTES },
+};
+const LEADERBOARD_KEYS = [
+  { AttributeName: 'Leaderboard', AttributeType: 'S' as const },
+  { AttributeName: 'Rating', AttributeType: 'N' as const },
+];
 
 /** What provisioning acts on. */
 export interface TableTarget {
@@ -86,7 +106,66 @@ export async function ensureTable(target: TableTarget, options: EnsureTableOptio
     );
   }
   warnOfMissingProjections(target, table);
+  if (!table.GlobalSecondaryIndexes?.some((index) => index.IndexName === LEADERBOARD_INDEX)) {
+    await addLeaderboardIndex(target, where, options.create, table);
+  }
   if (options.create) await ensureTimeToLive(target);
+}
+
+/**
+ * A table made before the leaderboard lacks its index. Games, lobbies and profiles don't use it,
+ * so start-up never waits for it: it is created (when allowed) and builds in the background,
+ * and until it is ACTIVE the leaderboard answers 503.
+ */
+async function addLeaderboardIndex(
+  target: TableTarget,
+  where: string,
+  create: boolean,
+  table: TableDescription,
+): Promise<void> {
+  const how = `add it as docs/dynamodb.md describes`;
+  if (!create) {
+    target.logger.warn(
+      { table: target.table, index: LEADERBOARD_INDEX },
+      `The DynamoDB table "${target.table}" (${where}) has no ${LEADERBOARD_INDEX} index: the leaderboard is unavailable until you ${how}.`,
+    );
+    return;
+  }
+  const send = (create: GlobalSecondaryIndex) =>
+    target.client.send(
+      new UpdateTableCommand({
+        TableName: target.table,
+        AttributeDefinitions: LEADERBOARD_KEYS,
+        GlobalSecondaryIndexUpdates: [{ Create: create }],
+      }),
+    );
+  try {
+    try {
+      await send(LEADERBOARD);
+    } catch (error) {
+      // A table with provisioned capacity (and dynalite, whatever the mode) wants the index's own.
+      if (!/provisionedThroughput/i.test(describeError(error))) throw error;
+      const capacity = table.ProvisionedThroughput;
+      await send({
+        ...LEADERBOARD,
+        ProvisionedThroughput: {
+          ReadCapacityUnits: capacity?.ReadCapacityUnits || 5,
+          WriteCapacityUnits: capacity?.WriteCapacityUnits || 5,
+        },
+      });
+    }
+    target.logger.info(
+      { table: target.table, index: LEADERBOARD_INDEX },
+      'adding the leaderboard index; the leaderboard answers 503 until it is built',
+    );
+  } catch (error) {
+    // Another instance asked first (ResourceInUse, or a validation error naming the index).
+    if (isNamed(error, 'ResourceInUseException') || /already exists/i.test(describeError(error))) return;
+    target.logger.warn(
+      { table: target.table, index: LEADERBOARD_INDEX, error: describeError(error) },
+      `Could not add the ${LEADERBOARD_INDEX} index to "${target.table}" (${describeError(error)}): the leaderboard is unavailable until you ${how}.`,
+    );
+  }
 }
 
 /** What ensureTimeToLive found or did. */
@@ -148,6 +227,7 @@ export async function ensureTimeToLive(target: TableTarget): Promise<TimeToLiveO
  */
 function warnOfMissingProjections(target: TableTarget, table: TableDescription) {
   for (const index of table.GlobalSecondaryIndexes ?? []) {
+    if (index.IndexName === LEADERBOARD_INDEX) continue;
     const projection = index.Projection;
     if (!projection || projection.ProjectionType === 'ALL') continue;
     const projected = new Set([
@@ -199,12 +279,15 @@ async function createTable(target: TableTarget, where: string): Promise<void> {
       new CreateTableCommand({
         TableName: target.table,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['GameId', 'HostId', 'OpponentId', 'StatusDate'].map((name) => ({
-          AttributeName: name,
-          AttributeType: 'S',
-        })),
+        AttributeDefinitions: [
+          ...['GameId', 'HostId', 'OpponentId', 'StatusDate'].map((name) => ({
+            AttributeName: name,
+            AttributeType: 'S' as const,
+          })),
+          ...LEADERBOARD_KEYS,
+        ],
         KeySchema: [{ AttributeName: 'GameId', KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: INDEXES,
+        GlobalSecondaryIndexes: [...INDEXES, LEADERBOARD],
       }),
     );
   } catch (error) {
@@ -231,10 +314,13 @@ async function location(target: TableTarget): Promise<string> {
   return `region ${region}, ${url}`;
 }
 
+/** The table and the lobby indexes are ACTIVE (the leaderboard's may still be building). */
 function isReady(table: TableDescription): boolean {
   return (
     table.TableStatus === 'ACTIVE' &&
-    (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')
+    (table.GlobalSecondaryIndexes ?? []).every(
+      (index) => index.IndexStatus === 'ACTIVE' || index.IndexName === LEADERBOARD_INDEX,
+    )
   );
 }
 
