@@ -25,7 +25,7 @@ test.describe('profiles and ratings', () => {
     secondBaseURL,
   }) => {
     const { alice, bob } = await aliceAndBob(browser, secondBaseURL);
-    const rated = alice.page.getByRole('checkbox', { name: 'Rated' });
+    const rated = alice.page.getByRole('checkbox', { name: 'Rated', exact: true });
     await expect(rated).toBeChecked();
     await alice.invite(bob.name);
     const sent = alice.section('Invitations you sent').getByRole('listitem');
