@@ -159,7 +159,7 @@ const typing = (element: Element | null) =>
 function AcceptedOffer({ game, player, onDismiss }: { game: GameSummary; player: Player; onDismiss: () => void }) {
   const open = useRef<HTMLButtonElement>(null);
   const returnTo = useRef<HTMLElement | null>(null);
-  const other = opponentFor(game, player.id)?.name ?? 'Someone';
+  const other = opponentFor(game, player.id)?.name;
   // Once per offer (keyed by game). A layout effect: focus moves in the frame the offer appears.
   useLayoutEffect(() => {
     const active = document.activeElement;
@@ -176,7 +176,7 @@ function AcceptedOffer({ game, player, onDismiss }: { game: GameSummary; player:
       data-testid="accepted-offer"
       className="flex flex-wrap items-center justify-between gap-3 rounded-2xl border-2 border-indigo-600 bg-white p-4 shadow-sm dark:border-indigo-400 dark:bg-slate-900"
     >
-      <p className="font-semibold">{other} accepted your invitation</p>
+      <p className="font-semibold">{other ? <PlayerLink name={other} /> : 'Someone'} accepted your invitation</p>
       <div className="flex gap-2">
         <Button ref={open} variant="primary" onClick={() => navigate(`/games/${game.id}`)}>
           Open the game
@@ -425,7 +425,10 @@ export function LobbyPage({ player }: { player: Player }) {
             data-testid="declined"
             className="flex flex-wrap items-center justify-between gap-3 rounded-2xl border border-slate-300 bg-white p-4 dark:border-slate-700 dark:bg-slate-900"
           >
-            <p>{declined.opponent?.name ?? 'Your opponent'} declined your invitation.</p>
+            <p>
+              {declined.opponent ? <PlayerLink name={declined.opponent.name} /> : 'Your opponent'} declined your
+              invitation.
+            </p>
             <Button onClick={() => setDeclined(null)}>Dismiss</Button>
           </div>
         ) : null}
