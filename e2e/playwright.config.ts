@@ -52,8 +52,12 @@ export default defineConfig<OnlineOptions>({
   },
   projects: [
     { name: 'memory', use: { baseURL } },
-    // Online play once more on DynamoDB, the second player's browser on another instance.
-    { name: 'dynamodb', testMatch: /online(-[a-z]+)?\.spec\.ts/, use: { baseURL: dynamoA, secondBaseURL: dynamoB } },
+    // Online play and profiles once more on DynamoDB, the second player's browser on another instance.
+    {
+      name: 'dynamodb',
+      testMatch: /(online(-[a-z]+)?|profiles)\.spec\.ts/,
+      use: { baseURL: dynamoA, secondBaseURL: dynamoB },
+    },
   ],
   webServer: [
     {

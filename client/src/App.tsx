@@ -6,6 +6,7 @@ import { LocalPage } from './pages/LocalPage';
 import { Link, useLocation } from './router';
 
 const OnlinePages = lazy(() => import('./pages/OnlinePages'));
+const PlayerPages = lazy(() => import('./pages/PlayerPages'));
 
 const link = 'text-indigo-700 underline dark:text-indigo-300';
 
@@ -34,7 +35,11 @@ export function App() {
   else if (isOnlinePage(pathname)) {
     page = (
       <Suspense fallback={<Spinner label="Loading online play…" />}>
-        <OnlinePages pathname={pathname} search={search} />
+        {pathname.startsWith('/players') ? (
+          <PlayerPages pathname={pathname} />
+        ) : (
+          <OnlinePages pathname={pathname} search={search} />
+        )}
       </Suspense>
     );
   } else page = <NotFound />;

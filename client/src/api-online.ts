@@ -7,10 +7,14 @@ import {
   GamePageSchema,
   type GameView,
   GameViewSchema,
+  type Leaderboard,
+  LeaderboardSchema,
   type Lobby,
   LobbySchema,
   type PairingStatus,
   PairingStatusSchema,
+  type PlayerProfile,
+  PlayerProfileSchema,
   type Presence,
   PresenceSchema,
   type Session,
@@ -31,6 +35,7 @@ export const onlineApi = {
   lobby: (): Promise<Lobby> => request('GET', '/api/lobby', LobbySchema),
   list: (list: GameList, cursor: string): Promise<GamePage> =>
     request('GET', `/api/games?list=${list}&cursor=${encodeURIComponent(cursor)}`, GamePageSchema),
+  /** `rated` in the body: the game changes both players' ratings when it finishes. */
   createGame: (body: CreateGameRequest): Promise<CreatedGame> => request('POST', '/api/games', CreatedGameSchema, body),
   game: (id: string): Promise<GameView> => request('GET', `/api/games/${encodeURIComponent(id)}`, GameViewSchema),
   act: (
@@ -48,6 +53,11 @@ export const onlineApi = {
   stopSeekingOnExit: () => {
     void fetch('/api/pairing', { method: 'DELETE', credentials: 'same-origin', keepalive: true }).catch(() => {});
   },
+  /** The top players by rating (public). */
+  leaderboard: (): Promise<Leaderboard> => request('GET', '/api/players', LeaderboardSchema),
+  /** A player's record, rating and recent games (public); 404 player/not-found for a name nobody has. */
+  profile: (name: string): Promise<PlayerProfile> =>
+    request('GET', `/api/players/${encodeURIComponent(name)}`, PlayerProfileSchema),
   move: (id: string, cell: number, version: number): Promise<GameView> =>
     request('POST', `/api/games/${encodeURIComponent(id)}/moves`, GameViewSchema, { cell, version }),
 };

@@ -169,4 +169,30 @@ test.describe('accessibility (axe-core)', () => {
     });
     await Promise.all([alice.close(), bob.close(), watching.close()]);
   });
+
+  test('a profile with a rated game, its history as a table, and the leaderboard', async ({ browser }) => {
+    test.setTimeout(90_000);
+    const alice = await OnlinePlayer.open(browser, 'alice');
+    const bob = await OnlinePlayer.open(browser, 'bob');
+    await bob.signIn();
+    await alice.signIn();
+    const { id } = await alice.call('/api/games', { opponent: bob.name, rated: true });
+    await bob.call(`/api/games/${id}/accept`);
+    await bob.call(`/api/games/${id}/resign`);
+
+    await open(alice.page, `/players/${alice.name}`);
+    const chart = alice.page.getByRole('img', { name: 'Rating history' });
+    await expectAccessible(alice.page, 'a profile', () => expect(chart).toBeVisible());
+    await alice.page.getByText('Rating history as a table').click();
+    await expectAccessible(alice.page, 'a profile with its table', () =>
+      expect(alice.page.getByRole('link', { name: 'Game 1' })).toBeVisible(),
+    );
+    await open(alice.page, '/players');
+    await expectAccessible(alice.page, 'the leaderboard', () =>
+      expect(
+        alice.page.getByRole('table', { name: 'Leaderboard' }).getByRole('link', { name: alice.name }),
+      ).toBeVisible(),
+    );
+    await Promise.all([alice.close(), bob.close()]);
+  });
 });

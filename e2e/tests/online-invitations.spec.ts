@@ -64,7 +64,10 @@ test.describe('invitations', () => {
     await alice.page.getByRole('button', { name: 'Rematch' }).click();
     await expect(alice.status).toHaveText(`Waiting for ${bob.name} to accept your rematch`);
     await expect(bob.section('Invitations for you')).toContainText(`${alice.name} wants a rematch`);
-    await bob.section('Invitations for you').getByRole('link', { name: alice.name }).click();
+    await bob
+      .section('Invitations for you')
+      .getByRole('link', { name: `Open the invitation from ${alice.name}` })
+      .click();
     await expect(bob.status).toHaveText(`${alice.name} offers you a rematch`);
 
     await alice.page.getByRole('link', { name: '← Lobby' }).click();

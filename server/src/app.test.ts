@@ -29,7 +29,15 @@ describe('health', () => {
 
 describe('the built client', () => {
   it('serves index.html at / and at client routes, revalidated on every load', async () => {
-    for (const url of ['/', '/online', '/online?next=%2Fgames%2Fx', `/games/${'A'.repeat(22)}?x=1`]) {
+    for (const url of [
+      '/',
+      '/online',
+      '/online?next=%2Fgames%2Fx',
+      `/games/${'A'.repeat(22)}?x=1`,
+      '/players',
+      '/players/Alice_99',
+      '/players/nobody-yet?x=1',
+    ]) {
       const response = await app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(200);
       expect(response.body).toContain('tic-tac-toe test page');
@@ -46,6 +54,10 @@ describe('the built client', () => {
       '/nothing',
       '/online/extra',
       '/index.htm?x=1',
+      '/players/',
+      '/players/ab',
+      `/players/${'a'.repeat(21)}`,
+      '/players/bob/games',
     ]) {
       const page = await app.inject({ method: 'GET', url, headers: html });
       expect(page.statusCode, url).toBe(404);

@@ -1,6 +1,7 @@
 import { useAction } from '../hooks/use-action';
 import { useSession } from '../hooks/use-session';
 import { Link } from '../router';
+import { PlayerLink } from './PlayerLink';
 import { Button, focusRing } from './ui';
 
 /** Who is signed in, with Sign out; or, signed out, a way to sign in and come back to `next`. */
@@ -13,7 +14,7 @@ export function SessionBar({ next }: { next: string }) {
       {player ? (
         <>
           <span>
-            Signed in as <strong>{player.name}</strong>
+            Signed in as <PlayerLink name={player.name} />
           </span>
           <Button disabled={signingOut.pending} onClick={() => void signingOut.run()}>
             Sign out

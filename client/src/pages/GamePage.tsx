@@ -4,6 +4,8 @@ import { Board } from '../components/Board';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ClaimPanel, GameClock } from '../components/GameClock';
+import { PlayerLink } from '../components/PlayerLink';
+import { RatingLine } from '../components/RatingLine';
 import { SessionBar, signInHref } from '../components/SessionBar';
 import { NotifyToggle, SoundToggle } from '../components/SignalToggles';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
@@ -84,7 +86,7 @@ function PlayerTag({
         {mark}
       </span>
       {player ? (
-        <span className="font-semibold">{player.name}</span>
+        <PlayerLink name={player.name} />
       ) : (
         <span className="text-base text-slate-600 dark:text-slate-300">waiting for someone to accept the link</span>
       )}
@@ -299,6 +301,7 @@ export function GamePage({ id, viewer, token }: { id: string; viewer: Player | n
         <p aria-live="polite" data-testid="presence" className="mt-1 text-sm text-slate-600 dark:text-slate-400">
           {[presenceLine(game, presence, viewer?.id), watchingLine(presence)].filter(Boolean).join(' · ')}
         </p>
+        <RatingLine game={game} />
         <div className="mt-3">
           <GameClock game={game} viewerId={viewer?.id} onDue={refresh} />
         </div>

@@ -5,6 +5,7 @@ import { onlineApi } from '../api-online';
 import { ConnectionBadge } from '../components/ConnectionBadge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PlayAnyone } from '../components/PlayAnyone';
+import { PlayerLink, profileHref } from '../components/PlayerLink';
 import { NotifyToggle } from '../components/SignalToggles';
 import { Button, Card, focusRing, Spinner } from '../components/ui';
 import { TIME_CONTROLS, timeControlLabel } from '../game-clock';
@@ -14,6 +15,7 @@ import { useDocumentTitle } from '../hooks/use-document-title';
 import { useLobby } from '../hooks/use-lobby';
 import { useNotifications } from '../hooks/use-notifications';
 import { useSession } from '../hooks/use-session';
+import { ratedLabel, recordText } from '../rating-text';
 import { Link, navigate } from '../router';
 import { countYourTurn, lobbyNotices, yourTurnFirst } from '../turn-signals';
 
@@ -67,7 +69,16 @@ function GameRow({
   const act = (action: 'accept' | 'decline' | 'cancel') => void answer.run(action);
   const busy = answer.pending;
   const error = answer.error;
-  const title = other ? `${other.name}` : 'Invitation link';
+  // The name links to the player's profile; "Open" to the game, named for screen readers.
+  const invitation = list === 'received' || list === 'sent';
+  const opens =
+    list === 'received'
+      ? `Open the invitation from ${game.host.name}`
+      : list === 'sent'
+        ? other
+          ? `Open your invitation to ${other.name}`
+          : 'Open your invitation link'
+        : `Open the game vs ${other?.name ?? 'nobody'}`;
   return (
     <li
       className={`flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between ${yourTurn ? 'border-l-4 border-l-indigo-600 pl-3 dark:border-l-indigo-400' : ''}`}
@@ -76,12 +87,10 @@ function GameRow({
       <div className="flex min-w-0 items-center gap-3">
         <MiniBoard board={game.board} />
         <div className="min-w-0">
-          <Link
-            href={`/games/${game.id}`}
-            className={`rounded font-semibold underline-offset-2 hover:underline ${focusRing}`}
-          >
-            {list === 'received' || list === 'sent' ? title : `vs ${title}`}
-          </Link>
+          <span className="font-semibold">
+            {invitation ? null : 'vs '}
+            {other ? <PlayerLink name={other.name} /> : 'Invitation link'}
+          </span>
           {yourTurn ? (
             // The line below says "Your turn" to screen readers; the badge says it to the eye.
             <span
@@ -95,11 +104,19 @@ function GameRow({
           <p className="text-sm text-slate-600 dark:text-slate-400">
             <span>{lobbyLine(game, player.id)}</span> · <time dateTime={game.updatedAt}>{when(game.updatedAt)}</time>
             {game.timeControl ? <span> · {timeControlLabel(game.timeControl)}</span> : null}
+            <span data-testid="rated"> · {ratedLabel(game)}</span>
           </p>
           {error ? <p className="text-sm text-red-700 dark:text-red-300">{error}</p> : null}
         </div>
       </div>
       <div className="flex shrink-0 gap-2">
+        <Link
+          href={`/games/${game.id}`}
+          aria-label={opens}
+          className={`rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-900 hover:bg-slate-100 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800 ${focusRing}`}
+        >
+          Open
+        </Link>
         {list === 'received' ? (
           <>
             <Button
@@ -119,7 +136,11 @@ function GameRow({
             </Button>
           </>
         ) : list === 'sent' ? (
-          <Button disabled={busy} onClick={() => act('cancel')} aria-label={`Cancel the invitation to ${title}`}>
+          <Button
+            disabled={busy}
+            onClick={() => act('cancel')}
+            aria-label={`Cancel the invitation to ${other?.name ?? 'Invitation link'}`}
+          >
             Cancel
           </Button>
         ) : null}
@@ -138,7 +159,7 @@ const typing = (element: Element | null) =>
 function AcceptedOffer({ game, player, onDismiss }: { game: GameSummary; player: Player; onDismiss: () => void }) {
   const open = useRef<HTMLButtonElement>(null);
   const returnTo = useRef<HTMLElement | null>(null);
-  const other = opponentFor(game, player.id)?.name ?? 'Someone';
+  const other = opponentFor(game, player.id)?.name;
   // Once per offer (keyed by game). A layout effect: focus moves in the frame the offer appears.
   useLayoutEffect(() => {
     const active = document.activeElement;
@@ -155,7 +176,7 @@ function AcceptedOffer({ game, player, onDismiss }: { game: GameSummary; player:
       data-testid="accepted-offer"
       className="flex flex-wrap items-center justify-between gap-3 rounded-2xl border-2 border-indigo-600 bg-white p-4 shadow-sm dark:border-indigo-400 dark:bg-slate-900"
     >
-      <p className="font-semibold">{other} accepted your invitation</p>
+      <p className="font-semibold">{other ? <PlayerLink name={other} /> : 'Someone'} accepted your invitation</p>
       <div className="flex gap-2">
         <Button ref={open} variant="primary" onClick={() => navigate(`/games/${game.id}`)}>
           Open the game
@@ -169,6 +190,8 @@ function AcceptedOffer({ game, player, onDismiss }: { game: GameSummary; player:
 function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
   const [name, setName] = useState('');
   const [timeControl, setTimeControl] = useState(0);
+  /** Rated unless the player unticks it; for invitations by name and by link alike. */
+  const [rated, setRated] = useState(true);
   /** What the last invitation by name needs said: it waits for a name with no account yet. */
   const [notice, setNotice] = useState<string | null>(null);
   /** The invitation the two already have, when that is why a new one was refused. */
@@ -177,7 +200,7 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
     async (request: { opponent: string } | { invite: 'link' }) => {
       setNotice(null);
       setExisting(null);
-      const body = { ...request, timeControl: TIME_CONTROLS[timeControl]?.value ?? TIME_CONTROLS[0]?.value };
+      const body = { ...request, timeControl: TIME_CONTROLS[timeControl]?.value ?? TIME_CONTROLS[0]?.value, rated };
       const game = await onlineApi.createGame(body);
       // Clear the name sent, not one typed since.
       if ('opponent' in request) setName((typed) => (typed.trim() === request.opponent ? '' : typed));
@@ -253,6 +276,19 @@ function NewGame({ onCreated }: { onCreated: (game: GameSummary) => void }) {
             </option>
           ))}
         </select>
+        <label className="flex items-center gap-2 font-medium">
+          <input
+            type="checkbox"
+            checked={rated}
+            onChange={(event) => setRated(event.target.checked)}
+            aria-describedby="rated-hint"
+            className={`size-4 rounded ${focusRing}`}
+          />
+          Rated
+        </label>
+        <span id="rated-hint" className="text-slate-600 dark:text-slate-400">
+          {rated ? 'the result changes both ratings' : 'casual: only your records count it'}
+        </span>
       </div>
       <div className="mt-3 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
         <span>or</span>
@@ -360,11 +396,17 @@ export function LobbyPage({ player }: { player: Player }) {
           </h1>
           {lobby ? (
             <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="record">
-              {lobby.record.wins} {lobby.record.wins === 1 ? 'win' : 'wins'} · {lobby.record.losses}{' '}
-              {lobby.record.losses === 1 ? 'loss' : 'losses'} · {lobby.record.draws}{' '}
-              {lobby.record.draws === 1 ? 'draw' : 'draws'}
+              {recordText(lobby.record)}
             </p>
           ) : null}
+          <p className="flex gap-3 text-sm">
+            <Link href={profileHref(player.name)} className={`rounded underline ${focusRing}`}>
+              Your profile
+            </Link>
+            <Link href="/players" className={`rounded underline ${focusRing}`}>
+              Leaderboard
+            </Link>
+          </p>
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <NotifyToggle notifications={notifications} />
@@ -383,7 +425,10 @@ export function LobbyPage({ player }: { player: Player }) {
             data-testid="declined"
             className="flex flex-wrap items-center justify-between gap-3 rounded-2xl border border-slate-300 bg-white p-4 dark:border-slate-700 dark:bg-slate-900"
           >
-            <p>{declined.opponent?.name ?? 'Your opponent'} declined your invitation.</p>
+            <p>
+              {declined.opponent ? <PlayerLink name={declined.opponent.name} /> : 'Your opponent'} declined your
+              invitation.
+            </p>
             <Button onClick={() => setDeclined(null)}>Dismiss</Button>
           </div>
         ) : null}

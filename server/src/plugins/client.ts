@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { GameIdSchema } from '@ttt/shared';
+import { GameIdSchema, PlayerNameSchema } from '@ttt/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotFoundError, UnavailableError } from '../errors.js';
@@ -14,11 +14,16 @@ export interface ClientOptions {
 /** API and machine paths never fall back to the page. */
 const NOT_PAGES = /^\/(api|healthz|readyz|move|reset|state)(\/|$|\?)/;
 
-/** The client's own pages (client/src/App.tsx): the local game, online play and a game by its id. */
+/**
+ * The client's own pages (client/src/App.tsx): the local game, online play, a game by its id,
+ * the leaderboard and a player's profile by name (an unknown name is the page's to say).
+ */
 export function isClientPage(path: string): boolean {
-  if (path === '/' || path === '/online') return true;
+  if (path === '/' || path === '/online' || path === '/players') return true;
   const game = /^\/games\/([^/]+)$/.exec(path);
-  return game !== null && GameIdSchema.safeParse(game[1]).success;
+  if (game) return GameIdSchema.safeParse(game[1]).success;
+  const player = /^\/players\/([^/]+)$/.exec(path);
+  return player !== null && PlayerNameSchema.safeParse(player[1]).success;
 }
 
 /**
