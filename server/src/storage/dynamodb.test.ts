@@ -124,10 +124,10 @@ describe('DynamoStore on dynalite', () => {
       );
     });
 
-    it('warns of, and works with, indexes made before the lobby listed time controls and deadlines', async () => {
+    /** A table as made before later features: its two lobby indexes projecting only `projected`. */
+    async function oldTable(projected: readonly string[]) {
       const table = freshTableName();
       const client = dynaliteClient(dynalite.endpoint);
-      const before = SUMMARY_ATTRIBUTES.filter((name) => name !== 'TimeControl' && name !== 'Deadline');
       await client.send(
         new CreateTableCommand({
           TableName: table,
@@ -146,11 +146,16 @@ describe('DynamoStore on dynalite', () => {
               { AttributeName: key, KeyType: 'HASH' },
               { AttributeName: 'StatusDate', KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: before.filter((name) => name !== key) },
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: projected.filter((name) => name !== key) },
           })),
         }),
       );
       client.destroy();
+      return table;
+    }
+
+    it('warns of, and works with, indexes made before the lobby listed time controls and deadlines', async () => {
+      const table = await oldTable(SUMMARY_ATTRIBUTES.filter((name) => name !== 'TimeControl' && name !== 'Deadline'));
       const warnings: object[] = [];
       const logger = { debug() {}, info() {}, warn: (details: object) => warnings.push(details) };
       const store = new DynamoStore(dynaliteClient(dynalite.endpoint), table, { logger });
@@ -168,42 +173,11 @@ describe('DynamoStore on dynalite', () => {
     });
 
     it('adds the leaderboard index to a table made before it, without waiting; until then the leaderboard is a 503', async () => {
-      const oldTable = async () => {
-        const table = freshTableName();
-        const client = dynaliteClient(dynalite.endpoint);
-        await client.send(
-          new CreateTableCommand({
-            TableName: table,
-            BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: ['GameId', 'HostId', 'OpponentId', 'StatusDate'].map((name) => ({
-              AttributeName: name,
-              AttributeType: 'S',
-            })),
-            KeySchema: [{ AttributeName: 'GameId', KeyType: 'HASH' }],
-            GlobalSecondaryIndexes: [
-              [HOST_INDEX, 'HostId'],
-              [OPPONENT_INDEX, 'OpponentId'],
-            ].map(([IndexName, key]) => ({
-              IndexName,
-              KeySchema: [
-                { AttributeName: key, KeyType: 'HASH' },
-                { AttributeName: 'StatusDate', KeyType: 'RANGE' },
-              ],
-              Projection: {
-                ProjectionType: 'INCLUDE',
-                NonKeyAttributes: SUMMARY_ATTRIBUTES.filter((name) => name !== key),
-              },
-            })),
-          }),
-        );
-        return { table, client };
-      };
       const warnings: object[] = [];
       const logger = { debug() {}, info() {}, warn: (details: object) => warnings.push(details) };
 
       // Not allowed to change tables: a warning, games work, the leaderboard says unavailable.
-      const readOnly = await oldTable();
-      const store = new DynamoStore(dynaliteClient(dynalite.endpoint), readOnly.table, { logger });
+      const store = new DynamoStore(dynaliteClient(dynalite.endpoint), await oldTable(SUMMARY_ATTRIBUTES), { logger });
       await store.ensureTable({ create: false, pollMs: 20 });
       expect(warnings).toEqual([expect.objectContaining({ index: LEADERBOARD_INDEX })]);
       await store.createGame(gameRecord());
@@ -212,10 +186,10 @@ describe('DynamoStore on dynalite', () => {
 
       // Allowed: the index is asked for, and start-up goes on without waiting for it to build.
       // (dynalite accepts the request but never builds an added index, so the asking is what is checked.)
-      const allowed = await oldTable();
+      const allowed = await oldTable(SUMMARY_ATTRIBUTES);
       const infos: string[] = [];
       const counter = new RequestCounter();
-      const creating = new DynamoStore(dynaliteClient(dynalite.endpoint), allowed.table, {
+      const creating = new DynamoStore(dynaliteClient(dynalite.endpoint), allowed, {
         counter,
         logger: { ...logger, info: (_details: object, message: string) => infos.push(message) },
       });
@@ -225,8 +199,6 @@ describe('DynamoStore on dynalite', () => {
       expect(infos).toContain('adding the leaderboard index; the leaderboard answers 503 until it is built');
       expect(warnings.filter((details) => 'index' in details)).toEqual([]);
       await creating.close();
-      readOnly.client.destroy();
-      allowed.client.destroy();
     });
 
     it('createStore picks memory by default, and a ready DynamoStore otherwise', async () => {
