@@ -13,12 +13,37 @@ export interface Dynalite {
 /** An in-memory DynamoDB on a free loopback port, for this test file only. */
 export async function startDynalite(): Promise<Dynalite> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Requests being worked on: dynalite closes its database under any still queued for a lock, which
+  // throws "Database is closed" out of the test (a write sent just before the test ended). One is
+  // done when dynalite ends its answer, even to a client that has gone (a cut connection).
+  let serving = 0;
+  const served = new Set<() => void>();
+  server.on('request', (_request, response) => {
+    serving++;
+    const end = response.end.bind(response);
+    response.end = ((...args: Parameters<typeof end>) => {
+      serving--;
+      if (serving === 0) for (const done of served) done();
+      return end(...args);
+    }) as typeof response.end;
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: async () => {
+      if (serving > 0) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            served.delete(done);
+            resolve();
+          };
+          served.add(done);
+          // A request that never ends (a client gone) must not hold the test up for ever.
+          setTimeout(done, 5000).unref();
+        });
+      }
       // Keep-alive sockets of clients that were not destroyed would hold close() up.
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
