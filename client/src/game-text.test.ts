@@ -15,27 +15,9 @@ import {
   watchingLine,
   when,
 } from './game-text';
+import { gameSummary } from './test-games';
 
-const game = (overrides: Partial<GameSummary> = {}): GameSummary => ({
-  id: 'AAAAAAAAAAAAAAAAAAAAAA',
-  version: 2,
-  status: 'playing',
-  invite: 'name',
-  host: { id: 'alice', name: 'Alice' },
-  opponent: { id: 'bob', name: 'Bob' },
-  hostMark: 'O',
-  board: ['', '', '', '', '', '', '', '', ''],
-  turn: 'X',
-  result: null,
-  createdAt: '2026-11-22T10:00:00.000Z',
-  updatedAt: '2026-11-22T10:00:00.000Z',
-  rematchOf: null,
-  timeControl: { type: 'correspondence', days: 3 },
-  deadline: null,
-  rated: false,
-  ratingChanges: null,
-  ...overrides,
-});
+const game = gameSummary;
 
 describe('statusLine', () => {
   it('tells each player whose turn it is', () => {

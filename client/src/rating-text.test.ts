@@ -12,28 +12,22 @@ import {
   resultFor,
   signedPoints,
 } from './rating-text';
+import { gameSummary } from './test-games';
 
 // Alice hosts as O; Bob is X. Bob won on a line.
-const game = (overrides: Partial<GameSummary> = {}): GameSummary => ({
-  id: 'AAAAAAAAAAAAAAAAAAAAAA',
-  version: 9,
-  status: 'finished',
-  invite: 'name',
-  host: { id: 'alice', name: 'Alice' },
-  opponent: { id: 'bob', name: 'Bob' },
-  hostMark: 'O',
-  board: ['X', 'X', 'X', 'O', 'O', '', '', '', ''],
-  turn: null,
-  result: { winner: 'X', reason: 'line', line: [0, 1, 2] },
-  createdAt: '2026-11-22T10:00:00.000Z',
-  updatedAt: '2026-11-22T10:05:00.000Z',
-  rematchOf: null,
-  timeControl: null,
-  deadline: null,
-  rated: true,
-  ratingChanges: { X: { before: 1500, after: 1662.31 }, O: { before: 1500, after: 1337.69 } },
-  ...overrides,
-});
+const game = (overrides: Partial<GameSummary> = {}): GameSummary =>
+  gameSummary({
+    version: 9,
+    status: 'finished',
+    board: ['X', 'X', 'X', 'O', 'O', '', '', '', ''],
+    turn: null,
+    result: { winner: 'X', reason: 'line', line: [0, 1, 2] },
+    updatedAt: '2026-11-22T10:05:00.000Z',
+    timeControl: null,
+    rated: true,
+    ratingChanges: { X: { before: 1500, after: 1662.31 }, O: { before: 1500, after: 1337.69 } },
+    ...overrides,
+  });
 
 describe('ratingText', () => {
   it('rounds, and marks a provisional rating with "?"', () => {

@@ -1,5 +1,6 @@
 import type { GameSummary, GameView, Lobby } from '@ttt/shared';
 import { describe, expect, it } from 'vitest';
+import { gameSummary } from './test-games';
 import { countYourTurn, gameChange, lobbyChanges, lobbyNotices, yourTurnFirst } from './turn-signals';
 
 const alice = { id: 'alice', name: 'Alice' };
@@ -7,26 +8,8 @@ const bob = { id: 'bob', name: 'Bob' };
 const EMPTY = ['', '', '', '', '', '', '', '', ''] as const;
 
 /** Alice hosts and plays O; Bob was invited and plays X, so he moves first. */
-const game = (id: string, overrides: Partial<GameSummary> = {}): GameSummary => ({
-  id: id.padEnd(22, 'A'),
-  version: 2,
-  status: 'playing',
-  invite: 'name',
-  host: alice,
-  opponent: bob,
-  hostMark: 'O',
-  board: [...EMPTY],
-  turn: 'X',
-  result: null,
-  createdAt: '2026-11-22T10:00:00.000Z',
-  updatedAt: '2026-11-22T10:00:00.000Z',
-  rematchOf: null,
-  timeControl: { type: 'correspondence', days: 3 },
-  deadline: null,
-  rated: false,
-  ratingChanges: null,
-  ...overrides,
-});
+const game = (id: string, overrides: Partial<GameSummary> = {}): GameSummary =>
+  gameSummary({ id: id.padEnd(22, 'A'), host: alice, opponent: bob, ...overrides });
 /** One X on the board: O (Alice) to move. */
 const xPlayed = (id: string, updatedAt = '2026-11-22T10:00:00.000Z') =>
   game(id, { version: 3, board: ['X', '', '', '', '', '', '', '', ''], turn: 'O', updatedAt });

@@ -499,7 +499,7 @@ const NOT_PENDING: Record<Exclude<OnlineGame['status'], 'pending'>, RefusalCode>
 };
 
 /** The next version of a game with `changes`, at `now`. */
-const changed = (game: OnlineGame, changes: Partial<OnlineGame>, now: string): OnlineGame => ({
+export const changed = (game: OnlineGame, changes: Partial<OnlineGame>, now: string): OnlineGame => ({
   ...game,
   ...changes,
   version: game.version + 1,

@@ -13,7 +13,7 @@ import {
   RecordSchema,
   type WinLossRecord,
 } from './online-api.js';
-import { addToRecord, type OnlineGame, tallyDue } from './online-game.js';
+import { addToRecord, changed, type OnlineGame, tallyDue } from './online-game.js';
 
 /**
  * A finished game reaches its players' records and ratings as pure functions of plain data; the
@@ -89,13 +89,6 @@ export function playerAt(game: OnlineGame, mark: Mark): Player | null {
   return id && name ? { id, name } : null;
 }
 
-const next = (game: OnlineGame, changes: Partial<OnlineGame>, now: string): OnlineGame => ({
-  ...game,
-  ...changes,
-  version: game.version + 1,
-  updatedAt: now,
-});
-
 /**
  * A rated game's tally begins by fixing both players' ratings as they stand (what each update
  * is computed against, whatever the order the two are counted in): the game with them, or null
@@ -104,7 +97,7 @@ const next = (game: OnlineGame, changes: Partial<OnlineGame>, now: string): Onli
 export function fixRatings(game: OnlineGame, stats: Record<Mark, PlayerStats | null>, now: string): OnlineGame | null {
   if (!tallyDue(game) || !game.rated || !game.tally || game.tally.snapshot) return null;
   const snapshot = { X: ratingAt(stats.X?.rating ?? null, now), O: ratingAt(stats.O?.rating ?? null, now) };
-  return next(game, { tally: { ...game.tally, snapshot } }, now);
+  return changed(game, { tally: { ...game.tally, snapshot } }, now);
 }
 
 const SCORE = { win: 1, draw: 0.5, loss: 0 } as const;
@@ -155,7 +148,7 @@ export function markCounted(
     const entry = counted[mark];
     if (entry && tally[mark] === null) tally = { ...tally, [mark]: { change: entry.change } };
   }
-  return tally === game.tally ? null : next(game, { tally }, now);
+  return tally === game.tally ? null : changed(game, { tally }, now);
 }
 
 /** The stats without these games pending (their own tallies show them now); null if none was. */

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type Mark, NEW_TALLY, tallyDue } from '@ttt/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../storage/memory.js';
 import type { GameRecord, Store } from '../storage/types.js';
-import { type Dynalite, dynaliteStore, startDynalite } from '../test-support/dynalite.js';
+import { EVERY_STORE } from '../test-support/dynalite.js';
 import { gameRecord, playerRecord } from '../test-support/records.js';
 import { LocalChangeFeed } from './change-feed.js';
 import { Games, type GamesOptions } from './games.js';
@@ -26,19 +25,7 @@ const X_WON = {
   tally: NEW_TALLY,
 };
 
-const stores: [string, () => Promise<{ store: Store; close?: () => Promise<void> }>][] = [
-  ['memory', async () => ({ store: new MemoryStore() })],
-  [
-    'dynamodb (dynalite)',
-    async () => {
-      const dynalite: Dynalite = await startDynalite();
-      const { store } = await dynaliteStore(dynalite.endpoint);
-      return { store, close: () => dynalite.close() };
-    },
-  ],
-];
-
-describe.each(stores)('tallies on the %s store', (_name, open) => {
+describe.each(EVERY_STORE)('tallies on the %s store', (_name, open) => {
   let store: Store;
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
@@ -94,6 +81,26 @@ describe.each(stores)('tallies on the %s store', (_name, open) => {
     expect(tallied.tally?.X?.change).toEqual({ before: 1500, after: sx?.rating?.rating });
     expect(tallied.tally?.O?.change).toEqual({ before: 1500, after: so?.rating?.rating });
     expect(await store.getGame(game.id)).toEqual(tallied);
+  });
+
+  it('counts a rated game lost on time, when whoever reads it first records the time-out', async () => {
+    // X (to move, with the board empty) let the deadline pass a minute ago.
+    const { x, o, game } = await finishedGame({
+      status: 'playing',
+      board: ['', '', '', '', '', '', '', '', ''],
+      moves: [],
+      result: null,
+      finishedAt: null,
+      tally: null,
+      deadline: '2026-11-30T11:59:00.000Z',
+    });
+    const read = await instance().get(game.id);
+    expect(read).toMatchObject({ status: 'finished', result: { winner: 'O', reason: 'timeout' } });
+    expect(tallyDue(read)).toBe(false);
+    expect((await statsOf(o.id))?.record.wins).toBe(1);
+    expect((await statsOf(x.id))?.record.losses).toBe(1);
+    expect((await statsOf(o.id))?.rating?.rating).toBeGreaterThan(1500);
+    expect((await statsOf(x.id))?.rating?.rating).toBeLessThan(1500);
   });
 
   it('counts a casual game in the records only', async () => {

@@ -3,7 +3,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { createDynamoClient, type DynamoClientSettings, DynamoStore } from '../storage/dynamodb/index.js';
+import { MemoryStore } from '../storage/memory.js';
 import { RequestCounter } from '../storage/request-counter.js';
+import type { Store } from '../storage/types.js';
 
 export interface Dynalite {
   endpoint: string;
@@ -67,3 +69,19 @@ export async function dynaliteStore(endpoint: string, table = freshTableName()) 
   counter.reset();
   return { store, counter, table };
 }
+
+/** A store opened for one suite, and what closes what it started besides the store. */
+export type OpenStore = () => Promise<{ store: Store; close?: () => Promise<void> }>;
+
+/** Each adapter, opened fresh: the in-memory store, and a DynamoStore on its own dynalite. For `describe.each`. */
+export const EVERY_STORE: [name: string, open: OpenStore][] = [
+  ['memory', async () => ({ store: new MemoryStore() })],
+  [
+    'dynamodb',
+    async () => {
+      const dynalite = await startDynalite();
+      const { store } = await dynaliteStore(dynalite.endpoint);
+      return { store, close: dynalite.close };
+    },
+  ],
+];
