@@ -82,13 +82,7 @@ export class Tallies {
     if (stats) return stats.record;
     // All their finished games on one page being read anyway (the lobby's): count those, read nothing more.
     const finished = await finishedPage;
-    if (finished && finished.cursor === null) {
-      return finished.items.reduce((record, game) => addToRecord(record, game, playerId), {
-        wins: 0,
-        losses: 0,
-        draws: 0,
-      });
-    }
+    if (finished && finished.cursor === null) return recordOf(finished.items, playerId);
     return this.countFinished(playerId, false);
   }
 
@@ -100,9 +94,10 @@ export class Tallies {
     const found = await this.store.getStats([players.X.id, players.O.id]);
     await this.options.step?.('stats-read');
     const stats = {} as Record<Mark, PlayerStats>;
-    for (const mark of MARKS) {
-      const player = players[mark];
-      if (!player) continue;
+    for (const [mark, player] of [
+      ['X', players.X],
+      ['O', players.O],
+    ] as const) {
       stats[mark] =
         found.find((entry) => entry.playerId === player.id) ??
         newStats(player, await this.countFinished(player.id, true));
@@ -118,7 +113,7 @@ export class Tallies {
       current = fixed;
     } else {
       const fresh = await this.store.getGame(game.id);
-      if (!fresh) return game;
+      if (!fresh) throw new DomainError('game/not-found');
       current = fresh;
     }
     await this.options.step?.('game-known');
@@ -219,19 +214,23 @@ export class Tallies {
    * itself (one BatchGetItem per 100, once per player: only when their first stats are made).
    */
   private async countFinished(playerId: string, legacy: boolean) {
-    let record: WinLossRecord = { wins: 0, losses: 0, draws: 0 };
+    const counted: GameSummaryRecord[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.store.listGames({ playerId, list: 'finished', limit: 100, cursor });
-      let counted = new Set(page.items.map((game) => game.id));
-      if (legacy) {
+      if (!legacy) counted.push(...page.items);
+      else {
         const untallied = page.items.filter((game) => game.tally === null).map((game) => game.id);
         const games = untallied.length ? await this.store.getGames(untallied) : [];
-        counted = new Set(games.filter((game) => game.tally === null).map((game) => game.id));
+        counted.push(...games.filter((game) => game.tally === null));
       }
-      for (const game of page.items) if (counted.has(game.id)) record = addToRecord(record, game, playerId);
       cursor = page.cursor ?? undefined;
     } while (cursor);
-    return record;
+    return recordOf(counted, playerId);
   }
+}
+
+/** Wins, losses and draws in these finished games, from the player's side. */
+function recordOf(games: readonly Parameters<typeof addToRecord>[1][], playerId: string): WinLossRecord {
+  return games.reduce((record, game) => addToRecord(record, game, playerId), { wins: 0, losses: 0, draws: 0 });
 }
