@@ -117,6 +117,9 @@ test.describe('playing on one screen', () => {
     await page.reload();
     await expect(board.status).toHaveText("Player O's Turn");
     await expect.poll(() => board.cells()).toEqual(['O', '', '', '', 'X', '', '', '', 'X']);
+    // The last move is still outlined: the server keeps the order of moves.
+    await expect(board.cell(8)).toHaveAccessibleName('row 3, column 3, X, last move');
+    await expect(board.cell(4)).toHaveAccessibleName('row 2, column 2, X');
   });
 
   test('two browsers keep separate boards', async ({ browser }) => {

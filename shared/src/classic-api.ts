@@ -28,10 +28,15 @@ export type LocalSettings = z.infer<typeof LocalSettingsSchema>;
 export const ResetRequestSchema = z.optional(z.nullable(LocalSettingsSchema));
 export type ResetRequest = z.input<typeof ResetRequestSchema>;
 
-/** `GET /api/local`: the classic game plus the settings, so a reloaded page can redraw. */
+/**
+ * `GET /api/local`: the classic game plus the settings and the last move, so a reloaded page
+ * redraws it as it was. `lastMove` is null before the first move, and for a game saved before
+ * the server kept the order of moves.
+ */
 export const LocalGameSchema = z.object({
   game: ClassicGameSchema,
   settings: LocalSettingsSchema,
+  lastMove: z.nullable(CellIndexSchema),
 });
 export type LocalGame = z.infer<typeof LocalGameSchema>;
 

@@ -93,7 +93,7 @@ export function useLocalGame(beatMs = COMPUTER_BEAT_MS): LocalGameView {
       api
         .localGame(signal)
         .then((local) => {
-          show({ game: local.game, lastMove: lastMoveBetween(newBoard(), local.game.board) });
+          show({ game: local.game, lastMove: local.lastMove ?? lastMoveBetween(newBoard(), local.game.board) });
           setSettings(local.settings);
           setError(null);
         })

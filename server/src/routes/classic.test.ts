@@ -277,6 +277,22 @@ describe('the local game’s moves, for its replay', () => {
     expect(order).toHaveLength(3);
     expect(order.map((cell: number) => reply.board[cell])).toEqual(['X', 'O', 'X']);
   });
+
+  it('names the last move with the local game, the computer’s reply included, so a reload can outline it', async () => {
+    expect((await browser.get('/api/local')).json().lastMove).toBeNull();
+    await play(browser, [4, 0]);
+    expect((await browser.get('/api/local')).json().lastMove).toBe(0);
+    // A refused move changes nothing.
+    expect((await browser.post('/move', { index: 4 })).statusCode).toBe(400);
+    expect((await browser.get('/api/local')).json().lastMove).toBe(0);
+
+    await browser.post('/reset', { mode: 'computer', level: 'perfect', human: 'X' });
+    expect((await browser.get('/api/local')).json().lastMove).toBeNull();
+    await browser.post('/move', { index: 0 });
+    const order = (await browser.get('/api/local/moves')).json().moves;
+    expect(order).toHaveLength(2);
+    expect((await browser.get('/api/local')).json().lastMove).toBe(order[1]);
+  });
 });
 
 describe('against the computer', () => {
@@ -300,6 +316,7 @@ describe('against the computer', () => {
     expect((await browser.get('/api/local')).json()).toEqual({
       game: body,
       settings: { mode: 'computer', level: 'easy', human: 'O' },
+      lastMove: body.board.indexOf('X'),
     });
   });
 

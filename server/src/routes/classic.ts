@@ -55,7 +55,7 @@ const classicRoutes: FastifyPluginAsyncZod<ClassicRoutesOptions> = async (app, {
     { schema: { tags: ['local'], summary: 'The local game with its settings', response: { 200: LocalGameSchema } } },
     async (request) => {
       const state = load(request);
-      return { game: toClassic(state.board), settings: state.settings };
+      return { game: toClassic(state.board), settings: state.settings, lastMove: state.moves?.at(-1) ?? null };
     },
   );
 
