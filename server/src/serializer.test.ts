@@ -57,8 +57,9 @@ describe('the response serializer', () => {
       'the local game',
       LocalGameSchema,
       {
-        game: { board: Array(9).fill(''), current_player: 'X', winner: null, game_over: false },
+        game: { board: ['', '', '', '', 'X', '', '', '', ''], current_player: 'O', winner: null, game_over: false },
         settings: { mode: 'computer', level: 'easy', human: 'O' },
+        lastMove: 4,
       },
     ],
     ['an error', ErrorBodySchema, { error: 'Invalid move', code: 'move/cell-taken' }],
