@@ -1,29 +1,19 @@
 import { applyEvent, type GameView, type MoveEvent } from '@ttt/shared';
 import { describe, expect, it } from 'vitest';
+import { gameSummary } from '../test-games';
 import { type PendingMove, replaces, withPendingMove } from './use-game';
 
 const game: GameView = {
-  id: 'AAAAAAAAAAAAAAAAAAAAAA',
-  version: 3,
-  status: 'playing',
-  invite: 'name',
-  host: { id: 'alice', name: 'Alice' },
-  opponent: { id: 'bob', name: 'Bob' },
-  hostMark: 'O',
-  board: ['X', '', '', '', 'O', '', '', '', ''],
-  turn: 'X',
-  result: null,
-  createdAt: '2026-11-22T10:00:00.000Z',
-  updatedAt: '2026-11-22T10:00:02.000Z',
-  rematchOf: null,
+  ...gameSummary({
+    version: 3,
+    board: ['X', '', '', '', 'O', '', '', '', ''],
+    updatedAt: '2026-11-22T10:00:02.000Z',
+    deadline: '2026-11-25T10:00:02.000Z',
+  }),
   moves: [0, 4],
   finishedAt: null,
   rematchId: null,
-  timeControl: { type: 'correspondence', days: 3 },
-  deadline: '2026-11-25T10:00:02.000Z',
   clocks: null,
-  rated: false,
-  ratingChanges: null,
 };
 
 const move = (overrides: Partial<MoveEvent>): MoveEvent => ({
